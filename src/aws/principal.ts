@@ -1,0 +1,65 @@
+/**
+ * Who made a call. A Principal is only ever built from a verified signature (or, later, a
+ * console session): nothing a client says about itself ends up here (DESIGN invariant 3).
+ * The union is shaped for the identity issue: IAM users and assumed roles slot in beside Root.
+ */
+export type Principal = RootPrincipal | IamUserPrincipal | AssumedRolePrincipal;
+
+interface PrincipalBase {
+  /** 12-digit account the principal belongs to. */
+  accountId: string;
+  /** Access key id the request was signed with. */
+  accessKeyId: string;
+}
+
+export interface RootPrincipal extends PrincipalBase {
+  type: 'Root';
+  /** Account alias, recorded as userIdentity.userName when set. */
+  accountAlias?: string;
+}
+
+export interface IamUserPrincipal extends PrincipalBase {
+  type: 'IAMUser';
+  userId: string;
+  userName: string;
+  path: string;
+}
+
+export interface AssumedRolePrincipal extends PrincipalBase {
+  type: 'AssumedRole';
+  roleId: string;
+  roleName: string;
+  rolePath: string;
+  sessionName: string;
+  /** ms since epoch when the session's credentials were issued. */
+  sessionCreatedAt: number;
+  mfaAuthenticated: boolean;
+}
+
+/** A secret that can verify signatures, and the principal it proves. */
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Required in `X-Amz-Security-Token` when set (temporary credentials). */
+  sessionToken?: string;
+  /** ms since epoch after which the credential is refused. */
+  expiresAt?: number;
+  principal: Principal;
+}
+
+/** Resolves access key ids to credentials; implemented by the identity store. */
+export interface CredentialProvider {
+  lookup(accessKeyId: string): Credential | undefined;
+}
+
+/** The name LookupEvents' `Username` attribute matches for a principal (reference §2.13). */
+export function lookupUsername(p: Principal): string {
+  switch (p.type) {
+    case 'Root':
+      return 'root';
+    case 'IAMUser':
+      return p.userName;
+    case 'AssumedRole':
+      return p.sessionName;
+  }
+}

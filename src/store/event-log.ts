@@ -1,0 +1,83 @@
+/**
+ * The durable event log (DESIGN "store/"): every recorded call, in commit order. Event history
+ * (LookupEvents) reads it by account, region and one lookup attribute; delivery (a later issue)
+ * reads it in `seq` order through per-trail cursors. Implementations: sqlite/ (embedded),
+ * postgres/ (later). A shared contract suite runs against each.
+ */
+import type { CloudTrailRecord } from '../recorder/record.js';
+
+/** A resource as LookupEvents shows it: `{ResourceType, ResourceName}`. */
+export interface LookupResource {
+  type: string;
+  name: string;
+}
+
+/** What gets appended: the record plus the values LookupEvents filters on. */
+export interface NewEvent {
+  record: CloudTrailRecord;
+  /** ms since epoch, full precision (the record's eventTime is truncated to seconds). */
+  eventTimeMs: number;
+  /** Event history account: the record's recipientAccountId. */
+  accountId: string;
+  /** Event history region: the record's awsRegion. */
+  region: string;
+  /** 'management' events appear in event history; 'data' do not; 'insight' only on request. */
+  category: 'management' | 'data' | 'insight';
+  /** LookupEvents `Username` (see lookupUsername). Absent for events with no user. */
+  username?: string;
+  lookupResources: LookupResource[];
+}
+
+/** A committed event. */
+export interface StoredEvent extends NewEvent {
+  /** Commit order; strictly increasing. */
+  seq: number;
+}
+
+export type LookupAttributeKey =
+  | 'EventId'
+  | 'EventName'
+  | 'ReadOnly'
+  | 'Username'
+  | 'ResourceType'
+  | 'ResourceName'
+  | 'EventSource'
+  | 'AccessKeyId';
+
+/** Position after which a page continues: newest first, ties broken by seq descending. */
+export interface LookupCursor {
+  eventTimeMs: number;
+  seq: number;
+}
+
+export interface LookupQuery {
+  accountId: string;
+  region: string;
+  category: 'management' | 'insight';
+  attribute?: { key: LookupAttributeKey; value: string };
+  /** Inclusive bounds, ms since epoch. */
+  startTimeMs: number;
+  endTimeMs: number;
+  limit: number;
+  /** Continue strictly after this position. */
+  after?: LookupCursor;
+}
+
+export interface LookupPage {
+  events: StoredEvent[];
+  /** Set when more events may follow; pass as `after` to continue. */
+  next?: LookupCursor;
+}
+
+export interface EventLog {
+  /**
+   * Appends events; resolves only once they are durably committed (group commit: concurrent
+   * appends share one transaction and one fsync).
+   */
+  append(events: NewEvent[]): Promise<void>;
+  lookup(query: LookupQuery): Promise<LookupPage>;
+  /** Deletes events older than `beforeMs`; resolves to how many were deleted. */
+  purgeOlderThan(beforeMs: number): Promise<number>;
+  /** Commits what is pending and releases the database. */
+  close(): Promise<void>;
+}
