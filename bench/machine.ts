@@ -1,0 +1,26 @@
+/** Machine facts printed with every benchmark result (BENCHMARKS.md records them). */
+import os from 'node:os';
+import { openSync, writeSync, fsyncSync, closeSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function machineFacts(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/** fsyncs per second of 4 KiB appends in `dir`: the durability ceiling of a commit. */
+export function fsyncRate(dir: string, seconds = 1): number {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const buf = Buffer.alloc(4096, 1);
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    writeSync(fd, buf);
+    fsyncSync(fd);
+    n++;
+  }
+  closeSync(fd);
+  unlinkSync(file);
+  return n / seconds;
+}

@@ -1,0 +1,94 @@
+/**
+ * Start-up: builds the ServiceContext once from the configuration (data dir, database, keys,
+ * identities), wires the AWS pipeline to the HTTP edge and starts background work. `close()`
+ * stops everything in order so nothing acknowledged is lost.
+ */
+import { mkdirSync, existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type http from 'node:http';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { openDatabase } from './store/sqlite/database.js';
+import { SqliteEventLog } from './store/sqlite/event-log.js';
+import { IdentityStore } from './identity/store.js';
+import { bootstrapIdentity, type BootstrapResult } from './identity/bootstrap.js';
+import { AwsPipeline } from './aws/pipeline.js';
+import type { ServiceContext } from './aws/service.js';
+import { createCloudTrailService } from './services/cloudtrail/index.js';
+import { createEdge, listen } from './http/server.js';
+import { RetentionPurger } from './store/retention.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface App {
+  context: ServiceContext;
+  server: http.Server;
+  /** `http://host:port` actually listened on. */
+  endpoint: string;
+  port: number;
+  bootstrap: BootstrapResult;
+  purger: RetentionPurger;
+  close(): Promise<void>;
+}
+
+/** A random secret kept in the data dir, created on first start with mode 0600. */
+function dataDirKey(dataDir: string, name: string): Buffer {
+  const file = join(dataDir, name);
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(dataDir, 'opentrail.db'));
+  const eventLog = new SqliteEventLog(db);
+  const identity = new IdentityStore(db);
+  const bootstrap = bootstrapIdentity(identity, {
+    dataDir,
+    accountId: config.accountId,
+    now: clock.now(),
+    ...(config.rootAccessKeyId && config.rootSecretAccessKey
+      ? { override: { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey } }
+      : {}),
+  });
+  const context: ServiceContext = { config, clock, logger, eventLog, identity, tokenKey: dataDirKey(dataDir, 'token.key') };
+  const pipeline = new AwsPipeline(context, [createCloudTrailService()]);
+  const server = createEdge(pipeline, {
+    maxBodyBytes: config.maxBodyBytes,
+    trustedProxies: config.trustedProxies,
+    ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
+  });
+  const address = await listen(server, config.port, config.host);
+  const purger = new RetentionPurger(eventLog, clock, config.retentionDays, logger);
+  purger.start();
+  const scheme = config.tlsCert ? 'https' : 'http';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    context,
+    server,
+    endpoint: `${scheme}://${host}:${address.port}`,
+    port: address.port,
+    bootstrap,
+    purger,
+    async close() {
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeIdleConnections();
+      });
+      await purger.stop();
+      await eventLog.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * The `opentrail` command. `serve` runs the server; later issues add validate-logs,
+ * lookup-events, query and admin commands beside it.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_NAMES, loadConfig, type ConfigInput } from '../config.js';
+import { startApp } from '../app.js';
+import { usageLines } from '../identity/bootstrap.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Flags of `serve`: [config key, flag, description]. Each also reads its OPENTRAIL_* variable. */
+const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
+  ['port', '--port <port>', 'TCP port to listen on (0 picks a free one) [default: 4599]'],
+  ['host', '--host <host>', 'address to listen on [default: 127.0.0.1]'],
+  ['dataDir', '--data-dir <dir>', 'where the database, keys and objects live [default: ./data]'],
+  ['accountId', '--account-id <id>', 'the default account (12 digits) [default: 123456789012]'],
+  ['regions', '--regions <list>', 'comma-separated regions accepted in credential scopes [default: AWS commercial regions]'],
+  ['retentionDays', '--retention-days <days>', 'event history retention, fractions allowed [default: 90]'],
+  ['logLevel', '--log-level <level>', 'fatal|error|warn|info|debug|trace|silent [default: info]'],
+  ['maxBodyBytes', '--max-body-bytes <n>', 'largest API request body accepted [default: 1048576]'],
+  ['trustedProxies', '--trusted-proxies <list>', 'comma-separated proxy IPs whose X-Forwarded-For is believed [default: none]'],
+  ['tlsCert', '--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)'],
+  ['tlsKey', '--tls-key <file>', 'PEM private key for --tls-cert'],
+];
+
+async function serve(flags: Record<string, unknown>): Promise<void> {
+  const input: ConfigInput = {};
+  for (const [key] of SERVE_FLAGS) if (flags[key] !== undefined) input[key] = flags[key];
+  const config = loadConfig(input);
+  const app = await startApp(config);
+  const out = process.stdout;
+  out.write(`OpenTrail ${version()} listening on ${app.endpoint} (data in ${config.dataDir})\n`);
+  const { credentials, created, file } = app.bootstrap;
+  if (created && out.isTTY) {
+    out.write(`\nRoot credentials of account ${credentials.accountId} (shown once; also in ${file}):\n`);
+    for (const line of usageLines(credentials, app.endpoint, config.regions[0]!)) out.write(`  ${line}\n`);
+    out.write('\n');
+  } else {
+    out.write(`Root credentials of account ${credentials.accountId}: ${config.rootAccessKeyId ? 'from OPENTRAIL_ROOT_ACCESS_KEY_ID' : file}\n`);
+    out.write(`  export AWS_ENDPOINT_URL=${app.endpoint}\n`);
+  }
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('opentrail')
+    .description('Self-hosted, wire-compatible AWS CloudTrail')
+    .version(version(), '-V, --version')
+    .showHelpAfterError();
+  const cmd = program.command('serve').description('run the OpenTrail server');
+  for (const [key, flag, description] of SERVE_FLAGS) {
+    cmd.addOption(new Option(flag, `${description} (env ${ENV_NAMES[key]})`));
+  }
+  cmd.action(async (opts: Record<string, unknown>) => serve(opts));
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err instanceof Error ? err.message : err)}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  });

@@ -1,0 +1,93 @@
+/**
+ * The one place configuration is read (DESIGN: no other module touches process.env). Every
+ * option has a flag, an `OPENTRAIL_*` variable and a default; flags win over the environment.
+ * The result is validated by one zod schema and frozen.
+ */
+import { z } from 'zod';
+
+/** Commercial AWS regions accepted in credential scopes unless configured otherwise. */
+export const DEFAULT_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+  'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2',
+  'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1',
+  'me-central-1', 'mx-central-1', 'sa-east-1',
+] as const;
+
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+
+const schema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(4599),
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('./data'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .default('123456789012'),
+    regions: csv.pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not a region name')).min(1))
+      .default([...DEFAULT_REGIONS]),
+    retentionDays: z.coerce.number().positive().default(90),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    maxBodyBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+    trustedProxies: csv.default([]),
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
+    rootAccessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be 16-128 upper-case letters/digits').optional(),
+    rootSecretAccessKey: z.string().min(16).optional(),
+  })
+  .strict()
+  .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
+    message: 'OPENTRAIL_ROOT_ACCESS_KEY_ID and OPENTRAIL_ROOT_SECRET_ACCESS_KEY must be set together',
+  })
+  .refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), {
+    message: '--tls-cert and --tls-key must be given together',
+  });
+
+export type Config = Readonly<z.infer<typeof schema>>;
+export type ConfigInput = Partial<Record<keyof z.input<typeof schema>, unknown>>;
+
+/** Option name → environment variable, documented in the README. */
+export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> = {
+  port: 'OPENTRAIL_PORT',
+  host: 'OPENTRAIL_HOST',
+  dataDir: 'OPENTRAIL_DATA_DIR',
+  accountId: 'OPENTRAIL_ACCOUNT_ID',
+  regions: 'OPENTRAIL_REGIONS',
+  retentionDays: 'OPENTRAIL_RETENTION_DAYS',
+  logLevel: 'OPENTRAIL_LOG_LEVEL',
+  maxBodyBytes: 'OPENTRAIL_MAX_BODY_BYTES',
+  trustedProxies: 'OPENTRAIL_TRUSTED_PROXIES',
+  tlsCert: 'OPENTRAIL_TLS_CERT',
+  tlsKey: 'OPENTRAIL_TLS_KEY',
+  rootAccessKeyId: 'OPENTRAIL_ROOT_ACCESS_KEY_ID',
+  rootSecretAccessKey: 'OPENTRAIL_ROOT_SECRET_ACCESS_KEY',
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the configuration from flags (already parsed by the CLI) over environment variables.
+ * Throws ConfigError naming every bad option; secret values are never echoed.
+ */
+export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(ENV_NAMES)) {
+    const flag = flags[key as keyof ConfigInput];
+    const value = flag !== undefined ? flag : env[envName];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path[0];
+      const where = typeof key === 'string' ? `${key} (${ENV_NAMES[key as keyof typeof ENV_NAMES]})` : 'config';
+      return `${where}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze({ ...parsed.data, regions: Object.freeze([...parsed.data.regions]) }) as Config;
+}
