@@ -9,6 +9,7 @@ import type { ShapeTable } from './model-types.js';
 import { deserializeJson, serializeJson, toRecordForm, validationError, type Violation } from './shapes.js';
 import type { AwsService, HttpResponse, OperationContext, ServiceCall, ServiceRequest } from './service.js';
 import type { RawRequest } from './sigv4/index.js';
+import { firstHeader } from './headers.js';
 import type { LookupResource } from '../store/event-log.js';
 import type { RecordResource } from '../recorder/record.js';
 import { isReadOnlyByName } from '../recorder/classify.js';
@@ -59,11 +60,6 @@ function jsonResponse(status: number, requestId: string, body: unknown, extra: R
   };
 }
 
-function header(raw: RawRequest, name: string): string | undefined {
-  const v = raw.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 export class JsonService implements AwsService {
   readonly signingName: string;
   readonly eventSource: string;
@@ -85,7 +81,7 @@ export class JsonService implements AwsService {
   }
 
   claims(raw: RawRequest): boolean {
-    const target = header(raw, 'x-amz-target');
+    const target = firstHeader(raw, 'x-amz-target');
     return target !== undefined && this.prefixes.some((p) => target.startsWith(`${p}.`));
   }
 
@@ -98,7 +94,7 @@ export class JsonService implements AwsService {
 
   /** The operation named by X-Amz-Target, or an UnknownOperationException. */
   private operationName(raw: RawRequest): { name: string; error?: AwsError } {
-    const target = header(raw, 'x-amz-target') ?? '';
+    const target = firstHeader(raw, 'x-amz-target') ?? '';
     const dot = target.lastIndexOf('.');
     const prefix = dot < 0 ? '' : target.slice(0, dot);
     const name = target.slice(dot + 1).slice(0, MAX_ECHOED_NAME);

@@ -9,6 +9,7 @@ import type { AwsService, ConnectionInfo, HttpResponse, ServiceContext } from '.
 import { readScope, verifySigV4, type RawRequest } from './sigv4/index.js';
 import { buildEvent } from '../recorder/recorder.js';
 import { uuid } from '../lib/ids.js';
+import { firstHeader } from './headers.js';
 
 export class AwsPipeline {
   private readonly bySigningName = new Map<string, AwsService>();
@@ -30,7 +31,7 @@ export class AwsPipeline {
     try {
       return await this.route(raw, conn, requestId);
     } catch (e) {
-      if (e instanceof AwsError) return this.fallbackService(raw).errorResponse(e, requestId);
+      if (e instanceof AwsError && !e.isFault) return this.fallbackService(raw).errorResponse(e, requestId);
       this.ctx.logger.error({ err: e, requestId }, 'request failed unexpectedly');
       return this.fallbackService(raw).errorResponse(CommonErrors.internalFailure(requestId), requestId);
     }
@@ -65,7 +66,7 @@ export class AwsPipeline {
       requestId,
     };
     const { response, call } = await service.handle({ raw, verified, requestId, context });
-    const userAgent = raw.headers['user-agent'];
+    const userAgent = firstHeader(raw, 'user-agent');
     const event = buildEvent({
       principal,
       region: context.region,
@@ -73,7 +74,7 @@ export class AwsPipeline {
       eventSource: service.eventSource,
       eventName: call.eventName,
       sourceIPAddress: conn.sourceIp,
-      ...(typeof userAgent === 'string' ? { userAgent } : {}),
+      ...(userAgent !== undefined ? { userAgent } : {}),
       requestParameters: call.requestParameters,
       responseElements: call.responseElements,
       ...(call.error ? { error: { code: call.error.code, message: call.error.message } } : {}),
@@ -91,6 +92,5 @@ export class AwsPipeline {
 }
 
 function hostHeader(raw: RawRequest): string | undefined {
-  const h = raw.headers.host;
-  return typeof h === 'string' ? h.slice(0, 256) : undefined;
+  return firstHeader(raw, 'host')?.slice(0, 256);
 }

@@ -63,7 +63,7 @@ function connectionInfo(req: http.IncomingMessage, opts: EdgeOptions): Connectio
 
 export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: new Uint8Array() };
+    const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headersDistinct, body: new Uint8Array() };
     readBody(req, opts.maxBodyBytes).then(
       async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts))),
       (err: unknown) => {

@@ -55,7 +55,9 @@ export async function signedRequest(endpoint: string, creds: Creds, call: RawCal
 }
 
 export async function presignedRequest(endpoint: string, creds: Creds, call: RawCall, expiresIn = 300): Promise<HttpRequest> {
-  return (await signer(creds, call).presign(build(endpoint, call), { expiresIn, ...(call.signingDate ? { signingDate: call.signingDate } : {}) })) as HttpRequest;
+  // X-Amz-Target stays a header: awsJson services read the operation from it.
+  const options = { expiresIn, unhoistableHeaders: new Set(['x-amz-target']), ...(call.signingDate ? { signingDate: call.signingDate } : {}) };
+  return (await signer(creds, call).presign(build(endpoint, call), options)) as HttpRequest;
 }
 
 export interface RawResponse {

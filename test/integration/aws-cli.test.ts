@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -68,6 +69,8 @@ for (const cli of CLIS) {
   });
 
   test(`AWS CLI ${cli.name}: paginates with --page-size`, async () => {
+    const sdk = server.cloudtrail();
+    for (let i = 0; i < 6; i++) await sdk.send(new LookupEventsCommand({ MaxResults: 1 }));
     const { stdout } = await run(
       cli.bin,
       ['--endpoint-url', server.endpoint, 'cloudtrail', 'lookup-events', '--page-size', '2', '--max-items', '5', '--output', 'json'],
