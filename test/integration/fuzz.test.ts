@@ -88,3 +88,32 @@ test('thousands of malformed requests: no 5xx, no crash, server still answers', 
   assert.equal((await send(server.endpoint, ok)).status, 200, 'still answers');
   assert.ok([...statuses.values()].reduce((a, b) => a + b, 0) > 2500);
 });
+
+test('garbage at the HTTP level gets a 400 or a closed connection, never a crash', async () => {
+  const { connect } = await import('node:net');
+  const url = new URL(server.endpoint);
+  const r = rng(7);
+  const payloads = [
+    'GARBAGE\r\n\r\n',
+    'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n',
+    'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    `POST / HTTP/1.1\r\nHost: x\r\n${'X-Long: ' + 'a'.repeat(100_000)}\r\n\r\n`,
+    'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\n',
+    'GET /%%%%%%?\u0000 HTTP/1.1\r\nHost: x\r\n\r\n',
+  ];
+  for (let i = 0; i < 200; i++) {
+    const payload = i < payloads.length ? payloads[i]! : Buffer.from(Array.from({ length: 1 + Math.floor(r() * 300) }, () => Math.floor(r() * 256)));
+    const answer = await new Promise<string>((resolve) => {
+      const s = connect(Number(url.port), url.hostname, () => s.end(payload));
+      let got = '';
+      s.on('data', (d) => (got += d.toString('latin1')));
+      s.on('close', () => resolve(got));
+      s.on('error', () => resolve(got));
+      s.setTimeout(5000, () => s.destroy());
+    });
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+    if (status) assert.ok(Number(status) < 500, `payload ${i} got ${status}`);
+  }
+  const ok = await signedRequest(server.endpoint, server.credentials, { target: `${TARGET_PREFIX}.LookupEvents`, body: '{}' });
+  assert.equal((await send(server.endpoint, ok)).status, 200, 'still answers');
+});
