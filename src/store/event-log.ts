@@ -32,6 +32,11 @@ export interface NewEvent {
 export interface StoredEvent extends NewEvent {
   /** Commit order; strictly increasing. */
   seq: number;
+  /**
+   * The record's JSON text exactly as stored at append time: LookupEvents' CloudTrailEvent and
+   * delivered log files use these bytes rather than re-serializing `record`.
+   */
+  recordJson: string;
 }
 
 export type LookupAttributeKey =
@@ -76,6 +81,11 @@ export interface EventLog {
    */
   append(events: NewEvent[]): Promise<void>;
   lookup(query: LookupQuery): Promise<LookupPage>;
+  /**
+   * Up to `limit` committed events with seq > `seq`, in seq order, every category (delivery
+   * reads through per-trail cursors and applies the trail's selectors itself).
+   */
+  readAfter(seq: number, limit: number): Promise<StoredEvent[]>;
   /** Deletes events older than `beforeMs`; resolves to how many were deleted. */
   purgeOlderThan(beforeMs: number): Promise<number>;
   /** Commits what is pending and releases the database. */

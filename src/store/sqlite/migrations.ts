@@ -1,0 +1,158 @@
+/**
+ * The embedded database's schema history: an ordered list of numbered migrations, applied each in
+ * its own transaction, with the version kept in `PRAGMA user_version` (part of the file header, so
+ * it commits atomically with the migration). Every SQLite-backed store adds its tables here by
+ * appending a migration; a shipped migration is never edited.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/**
+ * Event log, v1. Design notes (see event-log.ts for the queries these serve):
+ * - `seq` is assigned by the writer from `event_log_state.last_seq`, not by rowid reuse, so it
+ *   never goes backwards even after a purge empties the table (delivery cursors depend on it).
+ * - account/region/category are interned into one small `scope` integer and repeated strings
+ *   (event names, sources, user names, access keys, resource types/names) into `event_strings`,
+ *   so every lookup index entry is a handful of bytes.
+ * - Each lookup attribute has an index (scope, attr, event_time); SQLite appends the rowid (seq)
+ *   to every index, so "filter + ORDER BY event_time DESC, seq DESC + LIMIT" is one backward
+ *   range scan that stops after LIMIT rows, whatever fraction of events matches.
+ * - Attribute key columns are NULL for data events (they never appear in event history), and the
+ *   indexes are partial on NOT NULL, so data events cost only the time index.
+ * - Resources live in a WITHOUT ROWID side table clustered on the same key shape; the primary
+ *   key also deduplicates an event that names the same type twice.
+ * - No FOREIGN KEY from event_resources to events: enforcing it would need an index on seq and a
+ *   lookup per row; the writer and purge keep the two consistent in one transaction.
+ */
+const EVENT_LOG_V1 = `
+CREATE TABLE event_scopes (
+  id         INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  category   TEXT NOT NULL,
+  UNIQUE (account_id, region, category)
+);
+CREATE TABLE event_strings (
+  id    INTEGER PRIMARY KEY,
+  value TEXT NOT NULL UNIQUE
+);
+CREATE TABLE event_log_state (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq INTEGER NOT NULL
+);
+INSERT INTO event_log_state (id, last_seq) VALUES (1, 0);
+CREATE TABLE events (
+  seq        INTEGER PRIMARY KEY,
+  scope      INTEGER NOT NULL,
+  event_time INTEGER NOT NULL,
+  event_id   TEXT,
+  name_key   INTEGER,
+  source_key INTEGER,
+  read_only  INTEGER,
+  user_key   INTEGER,
+  akid_key   INTEGER,
+  username   TEXT,
+  resources  TEXT,
+  record     TEXT NOT NULL
+);
+CREATE INDEX events_by_time ON events (scope, event_time);
+CREATE INDEX events_by_event_id ON events (event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX events_by_name ON events (scope, name_key, event_time) WHERE name_key IS NOT NULL;
+CREATE INDEX events_by_source ON events (scope, source_key, event_time) WHERE source_key IS NOT NULL;
+CREATE INDEX events_by_read_only ON events (scope, read_only, event_time) WHERE read_only IS NOT NULL;
+CREATE INDEX events_by_user ON events (scope, user_key, event_time) WHERE user_key IS NOT NULL;
+CREATE INDEX events_by_akid ON events (scope, akid_key, event_time) WHERE akid_key IS NOT NULL;
+CREATE TABLE event_resources (
+  scope      INTEGER NOT NULL,
+  kind       INTEGER NOT NULL,
+  value      INTEGER NOT NULL,
+  event_time INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  PRIMARY KEY (scope, kind, value, event_time, seq)
+) WITHOUT ROWID;
+`;
+
+/**
+ * Identity, v2: the account registry and access keys (src/identity/store.ts). The principal a
+ * key proves is kept as JSON so the identity issue's users and roles need no schema change here;
+ * principal_type is a column because start-up asks for an account's root keys.
+ */
+const IDENTITY_V2 = `
+CREATE TABLE accounts (
+  account_id TEXT PRIMARY KEY,
+  alias      TEXT UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE access_keys (
+  access_key_id     TEXT PRIMARY KEY,
+  secret_access_key TEXT NOT NULL,
+  account_id        TEXT NOT NULL REFERENCES accounts (account_id),
+  principal_type    TEXT NOT NULL,
+  principal_json    TEXT NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('Active', 'Inactive')),
+  created_at        INTEGER NOT NULL
+);
+CREATE INDEX access_keys_by_account ON access_keys (account_id, principal_type);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: EVENT_LOG_V1 },
+  { version: 2, sql: IDENTITY_V2 },
+];
+
+/** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `database schema version ${found} is newer than this OpenTrail supports (${known}); ` +
+        'run the newer OpenTrail release that created it, or point this one at another data directory',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+}
+
+/** Brings `db` up to the newest migration; refuses a database newer than `migrations`. */
+export function migrate(
+  db: BetterSqlite3.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): MigrationResult {
+  checkOrder(migrations);
+  const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  const from = schemaVersion(db);
+  if (from > known) throw new SchemaTooNewError(from, known);
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    // IMMEDIATE: take the write lock before reading anything, so two processes opening the same
+    // new file cannot both apply the same migration.
+    db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return { from, to: Math.max(from, known) };
+}
+
+export function schemaVersion(db: BetterSqlite3.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`migration #${i} has version ${m.version}; versions must be 1, 2, 3, ...`);
+    }
+  });
+}
