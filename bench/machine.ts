@@ -24,3 +24,17 @@ export function fsyncRate(dir: string, seconds = 1): number {
   unlinkSync(file);
   return n / seconds;
 }
+
+/**
+ * A bare node:http server in its own process that answers every request with an empty
+ * LookupEvents result: the HTTP floor/ceiling of this machine for the same load generator.
+ */
+export async function startBareServer(): Promise<{ endpoint: string; stop(): void }> {
+  const { spawn } = await import('node:child_process');
+  const code = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/x-amz-json-1.1'});s.end('{"Events":[]}')})}).listen(0,'127.0.0.1',function(){console.log('listening on http://127.0.0.1:'+this.address().port)})`;
+  const proc = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise<string>((res) =>
+    proc.stdout.on('data', (d: Buffer) => res(/listening on (\S+)/.exec(d.toString())![1]!)),
+  );
+  return { endpoint, stop: () => proc.kill() };
+}

@@ -52,7 +52,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(dataDir, 'opentrail.db'));
-  const eventLog = new SqliteEventLog(db);
+  // Commits (and their fsyncs) run on a worker thread so they never stall request handling.
+  const eventLog = new SqliteEventLog(db, { writer: 'worker' });
   const identity = new IdentityStore(db);
   const bootstrap = bootstrapIdentity(identity, {
     dataDir,

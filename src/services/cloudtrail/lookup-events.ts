@@ -62,7 +62,7 @@ function toApiEvent(e: StoredEvent): Event {
     EventTime: new Date(e.eventTimeMs),
     EventSource: r.eventSource,
     Resources: e.lookupResources.map((res) => ({ ResourceType: res.type, ResourceName: res.name })),
-    CloudTrailEvent: JSON.stringify(r),
+    CloudTrailEvent: e.recordJson,
   };
   if (r.readOnly !== undefined) event.ReadOnly = String(r.readOnly);
   if (r.userIdentity.accessKeyId) event.AccessKeyId = r.userIdentity.accessKeyId;
