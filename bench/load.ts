@@ -44,6 +44,9 @@ export function writeRequests(dir: string, requests: HttpRequest[]): string {
 }
 
 export async function runLoad(endpoint: string, requestFile: string, opts: { connections: number; seconds: number }): Promise<LoadResult> {
+  await run('wrk', ['--version']).catch((e: { code?: string }) => {
+    if (e.code === 'ENOENT') throw new Error('the benchmarks need wrk: apt-get install -y wrk');
+  });
   const { stdout } = await run('wrk', ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', SCRIPT, endpoint, '--', requestFile], {
     maxBuffer: 1 << 20,
   });

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { LookupQuery, StoredEvent } from '../../src/store/event-log.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { SqliteEventLog } from '../../src/store/sqlite/event-log.js';
+import { lookupSql, type Plan } from '../../src/store/sqlite/event-reader.js';
 import { MIGRATIONS, SchemaTooNewError, migrate, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { ACCOUNT, REGION, T0, event, tempDir } from './fixtures/sqlite-events.js';
 
@@ -211,6 +212,29 @@ for (const writer of ['inline', 'worker'] as const) {
     });
   });
 }
+
+test('every lookup is an index range scan in the wanted order (no table scan, no sort)', () => {
+  const db = openDatabase(freshFile());
+  const plans: Plan[] = [
+    { kind: 'time' },
+    { kind: 'resource', resourceKind: 0, value: 1 },
+    ...[['events_by_name', 'name_key'], ['events_by_source', 'source_key'], ['events_by_read_only', 'read_only'],
+      ['events_by_user', 'user_key'], ['events_by_akid', 'akid_key'], ['events_by_event_id', 'event_id']]
+      .map(([index, column]) => ({ kind: 'column' as const, index: index!, column: column!, value: 1 })),
+  ];
+  for (const plan of plans) {
+    for (const cursor of [false, true]) {
+      const sql = lookupSql(plan, cursor);
+      const params = Array.from(sql.matchAll(/\?/g), () => 0);
+      const steps = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      const detail = steps.map((s) => s.detail).join(' | ');
+      assert.doesNotMatch(detail, /\bSCAN\b/, detail);
+      // EventId matches at most a handful of rows; sorting those is free.
+      if (plan.kind !== 'column' || plan.column !== 'event_id') assert.doesNotMatch(detail, /TEMP B-TREE/, detail);
+    }
+  }
+  db.close();
+});
 
 describe('database and migrations', () => {
   test('a fresh database gets WAL, synchronous=FULL and the latest schema version', () => {

@@ -23,7 +23,7 @@ interface EventRow {
 const COLUMNS = 'e.seq, e.scope, e.event_time, e.username, e.resources, e.record';
 
 /** How one query finds its rows: which index/table, and the attribute's stored value. */
-type Plan =
+export type Plan =
   | { kind: 'time' }
   | { kind: 'column'; index: string; column: string; value: string | number }
   | { kind: 'resource'; resourceKind: number; value: number };
@@ -127,7 +127,7 @@ export class EventReader {
  * newest-first order; its time half is already the range's upper bound, so the OR only
  * decides ties at exactly that time.
  */
-function lookupSql(plan: Plan, withCursor: boolean): string {
+export function lookupSql(plan: Plan, withCursor: boolean): string {
   const t = plan.kind === 'resource' ? 'r' : 'e';
   const cursor = withCursor ? ` AND (${t}.event_time < ? OR ${t}.seq < ?)` : '';
   const range = `${t}.event_time BETWEEN ? AND ?${cursor}`;

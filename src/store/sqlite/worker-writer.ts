@@ -40,7 +40,9 @@ export class WorkerWriter implements EventLogWriter {
   private readonly exited: Promise<void>;
 
   constructor(file: string, options: OpenDatabaseOptions) {
-    const data: WriterWorkerData = { file, options };
+    // Checkpoint less often than SQLite's 1000 pages: index pages dirtied by many commits are
+    // then copied back once (measured ~20% more appends/s); the WAL stays under ~40 MB.
+    const data: WriterWorkerData = { file, options: { walAutoCheckpointPages: 10_000, ...options } };
     this.worker = startWorker('writer-worker', data);
     this.worker.on('message', (reply: WriterReply) => this.onReply(reply));
     this.worker.on('error', (err: unknown) => this.fail(asError(err)));
