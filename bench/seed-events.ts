@@ -10,6 +10,7 @@ import type { NewEvent } from '../src/store/event-log.js';
 import type { CloudTrailRecord } from '../src/recorder/record.js';
 import { SqliteEventLog } from '../src/store/sqlite/event-log.js';
 import type { SqliteDatabase } from '../src/store/sqlite/database.js';
+import { prng } from '../test/helpers/prng.js';
 
 export interface SeedOptions {
   /** The main account; default 111122223333. */
@@ -73,17 +74,6 @@ function buildCatalog(): Catalog {
   };
 }
 
-/** Small fast deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Index skewed toward 0 (roughly Zipf-like): a few very common values, a long rare tail. */
 function skewed(rand: () => number, n: number): number {

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { signedRequest, send, TARGET_PREFIX, type RawCall } from '../helpers/raw.js';
+import { prng as rng } from '../helpers/prng.js';
 
 let server: TestServer;
 before(async () => {
@@ -13,17 +14,6 @@ before(async () => {
 });
 after(async () => server.stop());
 
-/** Deterministic PRNG so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPS = ['LookupEvents', 'CreateTrail', 'GetTrail', 'DescribeTrails', 'PutEventSelectors', 'ListPublicKeys', 'AddTags', 'Nope', ''];
 const VALUES: (() => unknown)[] = [

@@ -34,6 +34,7 @@ import { AwsError } from '../../src/aws/errors.js';
 import type { Credential, CredentialProvider } from '../../src/aws/principal.js';
 import { readScope, SigV4Error, verifySigV4, type RawRequest, type VerifyOptions } from '../../src/aws/sigv4/index.js';
 import { clearSigningKeyCache, signingKeyCacheSize } from '../../src/aws/sigv4/signing-key.js';
+import { prng as rng } from '../helpers/prng.js';
 
 const NOW = Date.UTC(2024, 2, 1, 12, 0, 0); // 20240301T120000Z
 const MIN = 60_000;
@@ -516,17 +517,6 @@ test('readScope finds the scope in either form without verifying, and never thro
 // ---------------------------------------------------------------------------------------------
 // Fuzz: garbage in, only client AwsErrors out
 
-/** Small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   'AWS4-HMAC-SHA256', 'AWS4-', 'Credential=', 'SignedHeaders=', 'Signature=', 'host', ';', ',', ' ', '=', '/', '//',
