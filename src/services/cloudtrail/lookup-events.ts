@@ -74,17 +74,19 @@ async function lookupEvents(input: LookupEventsRequest, ctx: OperationContext): 
   const insight = input.EventCategory === 'insight';
   const attribute = attributeOf(input, insight);
   const { start, end } = timeWindow(input, ctx);
-  const digest = paramsDigest({
-    account: ctx.accountId,
-    region: ctx.region,
-    category: input.EventCategory,
-    key: attribute?.key,
-    value: attribute?.value,
-    start: input.StartTime?.getTime(),
-    end: input.EndTime?.getTime(),
-  });
+  // Only calls that read or issue a NextToken need the parameters' digest (not every call does).
+  const digest = () =>
+    paramsDigest({
+      account: ctx.accountId,
+      region: ctx.region,
+      category: input.EventCategory,
+      key: attribute?.key,
+      value: attribute?.value,
+      start: input.StartTime?.getTime(),
+      end: input.EndTime?.getTime(),
+    });
   const key = ctx.services.tokenKey;
-  const after = input.NextToken === undefined ? undefined : openToken(key, digest, input.NextToken);
+  const after = input.NextToken === undefined ? undefined : openToken(key, digest(), input.NextToken);
   if (input.NextToken !== undefined && !after) {
     throw new AwsError(
       'InvalidNextTokenException',
@@ -103,7 +105,7 @@ async function lookupEvents(input: LookupEventsRequest, ctx: OperationContext): 
   });
   return {
     Events: page.events.map(toApiEvent),
-    ...(page.next ? { NextToken: issueToken(key, digest, page.next) } : {}),
+    ...(page.next ? { NextToken: issueToken(key, digest(), page.next) } : {}),
   };
 }
 
