@@ -12,6 +12,10 @@ import type { RecordResource } from '../recorder/record.js';
 import type { Principal } from './principal.js';
 import type { RawRequest, Verified } from './sigv4/index.js';
 import type { AwsError } from './errors.js';
+import type { Readable } from 'node:stream';
+import type { ObjectStore } from '../objects/object-store.js';
+import type { StateChange } from '../store/state-change.js';
+import type { TrailRegistry } from '../trails/registry.js';
 
 /** Built once at start-up and passed down (DESIGN: no module-level singletons). */
 export interface ServiceContext {
@@ -22,6 +26,10 @@ export interface ServiceContext {
   identity: IdentityStore;
   /** Secret for signing pagination tokens; survives restarts. */
   tokenKey: Uint8Array;
+  /** The bucket store (embedded or external S3), chosen by config. */
+  objects: ObjectStore;
+  /** Every trail of every account, in memory; persisted through StateChanges. */
+  trails: TrailRegistry;
 }
 
 /** What an operation handler knows about its call. */
@@ -38,7 +46,8 @@ export interface OperationContext {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  body: Uint8Array | string;
+  /** A Readable is streamed (S3 GetObject); its length header is the service's business. */
+  body: Uint8Array | string | Readable;
 }
 
 /** Connection facts the edge knows and records need. */
@@ -57,6 +66,17 @@ export interface ServiceCall {
   error?: AwsError;
   resources: RecordResource[];
   lookupResources: LookupResource[];
+  /** The record's additionalEventData (S3: SignatureVersion, bytesTransferredIn, ...). */
+  additionalEventData?: Record<string, unknown>;
+  /** Replaces the User-Agent header in the record (S3 records wrap it in brackets). */
+  userAgent?: string;
+  /**
+   * Durable state the call changed: committed in the SAME transaction as the call's event
+   * (DESIGN invariant 1). The in-memory view was already updated by the handler.
+   */
+  changes?: StateChange[];
+  /** Undoes the in-memory update when the transaction with `changes` fails. */
+  rollback?: () => void;
 }
 
 export interface ServiceRequest {

@@ -17,6 +17,12 @@ export interface RawRequest {
    */
   headers: Record<string, string | string[] | undefined>;
   body: Uint8Array;
+  /**
+   * Set instead of `body` for services that stream request bodies (S3 uploads): the unread
+   * body. Verification then checks the signature over the declared payload hash and leaves
+   * checking the bytes to whoever reads the stream.
+   */
+  bodyStream?: import('node:stream').Readable;
 }
 
 export interface SigV4Scope {

@@ -1,0 +1,180 @@
+/**
+ * The bucket store trails deliver into and users read with S3 clients (DESIGN "objects/").
+ * Two implementations share this interface and one contract suite
+ * (test/contract/object-store.contract.ts): `embedded` (files under the data dir, metadata in
+ * SQLite, AES-256-GCM at rest) and `s3` (any S3-compatible endpoint through @aws-sdk/client-s3).
+ * Bodies are streams both ways so a 1 GiB object never sits in memory. Failures a client can
+ * cause are `ObjectStoreError`s carrying S3's error code; the S3 wire service renders them.
+ */
+import type { Readable } from 'node:stream';
+
+/** S3 error codes the store raises (the S3 wire service maps them to status and XML). */
+export type ObjectStoreErrorCode =
+  | 'NoSuchBucket'
+  | 'NoSuchKey'
+  | 'NoSuchUpload'
+  | 'NoSuchBucketPolicy'
+  | 'BucketAlreadyOwnedByYou'
+  | 'BucketAlreadyExists'
+  | 'BucketNotEmpty'
+  | 'InvalidBucketName'
+  | 'InvalidRange'
+  | 'InvalidPart'
+  | 'InvalidPartOrder'
+  | 'EntityTooSmall'
+  | 'MalformedPolicy'
+  | 'PreconditionFailed'
+  | 'AccessDenied';
+
+export class ObjectStoreError extends Error {
+  constructor(
+    readonly code: ObjectStoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ObjectStoreError';
+  }
+}
+
+export interface BucketInfo {
+  name: string;
+  creationDateMs: number;
+  /** LocationConstraint region (us-east-1 when created without one). */
+  region: string;
+  /** Owning account id. */
+  ownerAccountId: string;
+}
+
+export interface ObjectMeta {
+  key: string;
+  /** Plaintext size in bytes. */
+  size: number;
+  /** Quoted hex MD5 (`"…"`) for single PUTs; `"<md5-of-md5s>-<parts>"` for multipart. */
+  etag: string;
+  lastModifiedMs: number;
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  cacheControl?: string;
+  contentLanguage?: string;
+  /** `x-amz-meta-*` without the prefix, names lower-cased. */
+  userMetadata: Record<string, string>;
+  /** Always 'AES256' for the embedded store (SSE-S3 semantics); what the backend says for s3. */
+  serverSideEncryption?: string;
+}
+
+/** What the caller supplies with a PUT (everything but the bytes). */
+export interface PutObjectInput {
+  bucket: string;
+  key: string;
+  body: Readable;
+  /** Declared length when known (the store may use it to preallocate / stream to S3). */
+  contentLength?: number;
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  cacheControl?: string;
+  contentLanguage?: string;
+  userMetadata?: Record<string, string>;
+}
+
+/** Inclusive byte range, already resolved against the object size by the caller or the store. */
+export interface ByteRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface GetObjectResult {
+  meta: ObjectMeta;
+  body: Readable;
+  /** Set when a range was served. */
+  range?: ByteRange;
+}
+
+export interface ListObjectsInput {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  /** Keys strictly greater than this (v1 Marker, v2 StartAfter / continuation). */
+  after?: string;
+  /** 1..1000. */
+  maxKeys: number;
+}
+
+export interface ListObjectsResult {
+  /** Lexicographic (UTF-8 byte) order. */
+  objects: ObjectMeta[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** Last key or common prefix returned, to continue after when truncated. */
+  nextAfter?: string;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModifiedMs: number;
+}
+
+export interface ObjectStore {
+  /** 'embedded' | 's3': shown in logs and the README. */
+  readonly kind: string;
+
+  createBucket(name: string, region: string, ownerAccountId: string): Promise<BucketInfo>;
+  /** Fails with BucketNotEmpty unless the bucket has no objects and no open uploads. */
+  deleteBucket(name: string): Promise<void>;
+  /** undefined when there is no such bucket. */
+  headBucket(name: string): Promise<BucketInfo | undefined>;
+  listBuckets(ownerAccountId: string): Promise<BucketInfo[]>;
+
+  /** The policy JSON text as stored; NoSuchBucketPolicy when none. */
+  getBucketPolicy(bucket: string): Promise<string>;
+  putBucketPolicy(bucket: string, policy: string): Promise<void>;
+  deleteBucketPolicy(bucket: string): Promise<void>;
+
+  /** Durable when it resolves (data and metadata). Replaces an existing key atomically. */
+  putObject(input: PutObjectInput): Promise<ObjectMeta>;
+  /** InvalidRange when the range starts past the end. */
+  getObject(bucket: string, key: string, range?: ByteRange): Promise<GetObjectResult>;
+  /** undefined when there is no such key (NoSuchBucket still throws). */
+  headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
+  /** No error when the key does not exist (S3 semantics). */
+  deleteObject(bucket: string, key: string): Promise<void>;
+  /**
+   * Copies bytes and, unless `metadata` is given (MetadataDirective REPLACE), metadata.
+   */
+  copyObject(
+    source: { bucket: string; key: string },
+    target: { bucket: string; key: string },
+    metadata?: Omit<PutObjectInput, 'bucket' | 'key' | 'body' | 'contentLength'>,
+  ): Promise<ObjectMeta>;
+  listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
+
+  createMultipartUpload(input: Omit<PutObjectInput, 'body' | 'contentLength'>): Promise<{ uploadId: string }>;
+  uploadPart(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    body: Readable;
+    contentLength?: number;
+  }): Promise<{ etag: string }>;
+  /** InvalidPart / InvalidPartOrder / EntityTooSmall (parts but the last < 5 MiB) as S3. */
+  completeMultipartUpload(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    parts: CompletedPart[];
+  }): Promise<ObjectMeta>;
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
+  listParts(bucket: string, key: string, uploadId: string): Promise<PartInfo[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,12 @@
+/**
+ * A durable state change that rides in the same transaction as the event recording the call
+ * that made it (DESIGN invariant 1): the state store builds the statement, the event log
+ * executes it with the event. SQL for the embedded SQLite store; a PostgreSQL event log will
+ * need its own dialect (or a statement builder) when it arrives.
+ */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export interface StateChange {
+  sql: string;
+  params: SqlValue[];
+}
