@@ -12,6 +12,7 @@ import type { CloudTrailRecord, RecordResource, UserIdentity } from './record.js
 export const EVENT_VERSION = '1.11';
 const SMALL_FIELD_BYTES = 1024;
 const LARGE_FIELD_BYTES = 100 * 1024;
+const ADDITIONAL_FIELD_BYTES = 28 * 1024;
 
 /** Everything the recorder needs to know about one authenticated call. */
 export interface CallFacts {
@@ -25,6 +26,7 @@ export interface CallFacts {
   userAgent?: string;
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
   error?: { code: string; message: string };
   requestId: string;
   eventId: string;
@@ -95,6 +97,11 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   return out;
 }
 
+/** additionalEventData is capped at 28 KB (reference §13); beyond, it is dropped whole. */
+function capAdditional(o: Record<string, unknown>): Record<string, unknown> | undefined {
+  return Buffer.byteLength(JSON.stringify(o)) > ADDITIONAL_FIELD_BYTES ? undefined : o;
+}
+
 function capObject(o: Record<string, unknown> | null): Record<string, unknown> | null {
   if (o === null) return null;
   return Buffer.byteLength(JSON.stringify(o)) > LARGE_FIELD_BYTES ? null : o;
@@ -114,6 +121,7 @@ export function buildRecord(f: CallFacts): CloudTrailRecord {
     ...(f.error ? { errorCode: small(f.error.code), errorMessage: small(f.error.message) } : {}),
     requestParameters: capObject(f.requestParameters),
     responseElements: f.readOnly ? null : capObject(f.responseElements),
+    ...(f.additionalEventData ? { additionalEventData: capAdditional(f.additionalEventData) } : {}),
     requestID: small(f.requestId),
     eventID: f.eventId,
     readOnly: f.readOnly,

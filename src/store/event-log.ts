@@ -5,6 +5,7 @@
  * postgres/ (later). A shared contract suite runs against each.
  */
 import type { CloudTrailRecord } from '../recorder/record.js';
+import type { StateChange } from './state-change.js';
 
 /** A resource as LookupEvents shows it: `{ResourceType, ResourceName}`. */
 export interface LookupResource {
@@ -77,9 +78,10 @@ export interface LookupPage {
 export interface EventLog {
   /**
    * Appends events; resolves only once they are durably committed (group commit: concurrent
-   * appends share one transaction and one fsync).
+   * appends share one transaction and one fsync). `changes` (state the recorded calls made)
+   * commit in the same transaction as the events, or not at all (DESIGN invariant 1).
    */
-  append(events: NewEvent[]): Promise<void>;
+  append(events: NewEvent[], changes?: StateChange[]): Promise<void>;
   lookup(query: LookupQuery): Promise<LookupPage>;
   /**
    * Up to `limit` committed events with seq > `seq`, in seq order, every category (delivery

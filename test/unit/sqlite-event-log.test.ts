@@ -210,6 +210,25 @@ for (const writer of ['inline', 'worker'] as const) {
       assert.deepEqual((await again.readAfter(0, 10)).map((e) => e.seq), [1, 2, 3]);
       await again.close();
     });
+
+    test('state changes commit in the same transaction as their events, or not at all', async () => {
+      const file = freshFile();
+      const log = open(file);
+      log.db.exec('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+      const put = (k: string, v: string | null) => ({ sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', params: [k, v] });
+      // Three concurrent appends share a group; the bad one (NOT NULL violation) must fail alone.
+      const results = await Promise.allSettled([
+        log.append([event({ id: 'good1' })], [put('a', '1')]),
+        log.append([event({ id: 'bad' })], [put('b', null)]),
+        log.append([], [put('c', '3')]),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(ids((await log.lookup(query())).events), ['good1']);
+      await log.close();
+      const db = new Database(file, { readonly: true });
+      assert.deepEqual(db.prepare('SELECT k, v FROM kv ORDER BY k').all(), [{ k: 'a', v: '1' }, { k: 'c', v: '3' }]);
+      db.close();
+    });
   });
 }
 

@@ -8,7 +8,8 @@
 import type { EventLog, LookupPage, LookupQuery, NewEvent, StoredEvent } from '../event-log.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { EventReader } from './event-reader.js';
-import { prepareEvents, type PreparedEvent } from './event-writer.js';
+import { prepareEvents, type PreparedAppend } from './event-writer.js';
+import type { StateChange } from '../state-change.js';
 import { GroupCommit } from './group-commit.js';
 import { Interner } from './interner.js';
 import { migrate } from './migrations.js';
@@ -38,7 +39,7 @@ export class SqliteEventLog implements EventLog {
   private readonly reader: EventReader;
   private readonly interner: Interner;
   private readonly writer: EventLogWriter;
-  private readonly group: GroupCommit<PreparedEvent[]>;
+  private readonly group: GroupCommit<PreparedAppend>;
   private readonly purgeChunkSize: number;
   private readonly ownsDatabase: boolean;
   private appended = 0;
@@ -63,7 +64,7 @@ export class SqliteEventLog implements EventLog {
     this.writer = writer;
     this.group = new GroupCommit(async (groups) => {
       await writer.write(groups);
-      for (const g of groups) this.appended += g.length;
+      for (const g of groups) this.appended += g.events.length;
     });
   }
 
@@ -85,12 +86,12 @@ export class SqliteEventLog implements EventLog {
     return { commits, failedCommits: failures, appendedEvents: this.appended };
   }
 
-  append(events: NewEvent[]): Promise<void> {
+  append(events: NewEvent[], changes: StateChange[] = []): Promise<void> {
     if (this.closed) return Promise.reject(new Error('event log is closed'));
-    if (events.length === 0) return Promise.resolve();
-    let prepared: PreparedEvent[];
+    if (events.length === 0 && changes.length === 0) return Promise.resolve();
+    let prepared: PreparedAppend;
     try {
-      prepared = prepareEvents(events);
+      prepared = { events: prepareEvents(events), changes };
     } catch (err) {
       return Promise.reject(err);
     }

@@ -7,6 +7,7 @@
 import type { LookupResource, NewEvent } from '../event-log.js';
 import type { SqliteDatabase } from './database.js';
 import type { Category, Interner } from './interner.js';
+import type { StateChange } from '../state-change.js';
 
 /** event_resources.kind values. */
 export const RESOURCE_TYPE = 0;
@@ -27,6 +28,12 @@ export interface PreparedEvent {
   eventSource: string;
   readOnly: 0 | 1 | null;
   accessKeyId: string | null;
+}
+
+/** One append call: its events plus the state changes they record (one transaction). */
+export interface PreparedAppend {
+  events: PreparedEvent[];
+  changes: StateChange[];
 }
 
 const CATEGORIES: ReadonlySet<string> = new Set(['management', 'data', 'insight']);
@@ -67,9 +74,11 @@ export class EventWriter {
   private readonly insertEvent;
   private readonly insertResource;
   private readonly transaction;
+  /** State-change statements by SQL text: a handful of distinct statements, reused. */
+  private readonly changeStatements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
 
   constructor(
-    db: SqliteDatabase,
+    private readonly db: SqliteDatabase,
     private readonly interner: Interner,
   ) {
     this.lastSeq = db.prepare('SELECT last_seq FROM event_log_state WHERE id = 1').pluck();
@@ -82,16 +91,19 @@ export class EventWriter {
     this.insertResource = db.prepare(
       'INSERT OR IGNORE INTO event_resources (scope, kind, value, event_time, seq) VALUES (?, ?, ?, ?, ?)',
     );
-    this.transaction = db.transaction((groups: readonly PreparedEvent[][]) => {
+    this.transaction = db.transaction((groups: readonly PreparedAppend[]) => {
       // Read inside the write transaction: correct even if another connection appended.
       let seq = this.lastSeq.get() as number;
-      for (const group of groups) for (const ev of group) this.insertOne(++seq, ev);
+      for (const group of groups) {
+        for (const change of group.changes) this.statement(change.sql).run(change.params);
+        for (const ev of group.events) this.insertOne(++seq, ev);
+      }
       this.setLastSeq.run(seq);
     });
   }
 
-  /** Inserts every event of every group in one transaction; all or nothing. */
-  write(groups: readonly PreparedEvent[][]): void {
+  /** Applies every group's state changes and inserts its events in one transaction; all or nothing. */
+  write(groups: readonly PreparedAppend[]): void {
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent connection makes us wait
       // (busy_timeout) instead of failing on a read→write lock upgrade.
@@ -101,6 +113,15 @@ export class EventWriter {
       this.interner.rolledBack();
       throw err;
     }
+  }
+
+  private statement(sql: string): ReturnType<SqliteDatabase['prepare']> {
+    let stmt = this.changeStatements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.changeStatements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private insertOne(seq: number, ev: PreparedEvent): void {

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { OpenDatabaseOptions } from './database.js';
-import type { PreparedEvent } from './event-writer.js';
+import type { PreparedAppend } from './event-writer.js';
 import type { EventLogWriter } from './writer.js';
 
 export interface WriterWorkerData {
@@ -15,7 +15,7 @@ export interface WriterWorkerData {
 }
 
 export type WriterRequest =
-  | { id: number; op: 'write'; groups: PreparedEvent[][] }
+  | { id: number; op: 'write'; groups: PreparedAppend[] }
   | { id: number; op: 'purge'; scope: number; beforeMs: number; max: number }
   | { id: number; op: 'close' };
 
@@ -55,7 +55,7 @@ export class WorkerWriter implements EventLogWriter {
     this.worker.unref();
   }
 
-  async write(groups: PreparedEvent[][]): Promise<void> {
+  async write(groups: PreparedAppend[]): Promise<void> {
     await this.call({ op: 'write', groups });
   }
 

@@ -6,12 +6,12 @@
  */
 import type { SqliteDatabase } from './database.js';
 import { EventPurger } from './event-purge.js';
-import { EventWriter, type PreparedEvent } from './event-writer.js';
+import { EventWriter, type PreparedAppend } from './event-writer.js';
 import { Interner } from './interner.js';
 
 export interface EventLogWriter {
-  /** Inserts all groups in one transaction; rejects having written none. */
-  write(groups: PreparedEvent[][]): Promise<void>;
+  /** Writes all groups (changes and events) in one transaction; rejects having written none. */
+  write(groups: PreparedAppend[]): Promise<void>;
   /** Deletes up to `max` events of `scope` older than `beforeMs` in one transaction. */
   purgeChunk(scope: number, beforeMs: number, max: number): Promise<number>;
   /** Releases the writer's connection (InlineWriter: nothing; the log owns the connection). */
@@ -29,7 +29,7 @@ export class InlineWriter implements EventLogWriter {
     this.purger = new EventPurger(db, interner);
   }
 
-  async write(groups: PreparedEvent[][]): Promise<void> {
+  async write(groups: PreparedAppend[]): Promise<void> {
     this.writer.write(groups);
   }
 
