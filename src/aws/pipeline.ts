@@ -66,7 +66,7 @@ export class AwsPipeline {
       requestId,
     };
     const { response, call } = await service.handle({ raw, verified, requestId, context });
-    const userAgent = firstHeader(raw, 'user-agent');
+    const userAgent = call.userAgent ?? firstHeader(raw, 'user-agent');
     const event = buildEvent({
       principal,
       region: context.region,
@@ -77,6 +77,7 @@ export class AwsPipeline {
       ...(userAgent !== undefined ? { userAgent } : {}),
       requestParameters: call.requestParameters,
       responseElements: call.responseElements,
+      ...(call.additionalEventData ? { additionalEventData: call.additionalEventData } : {}),
       ...(call.error ? { error: { code: call.error.code, message: call.error.message } } : {}),
       requestId,
       eventId: uuid(),
@@ -86,7 +87,15 @@ export class AwsPipeline {
       managementEvent: call.managementEvent,
       ...(conn.tls ? { tlsDetails: { ...conn.tls, clientProvidedHostHeader: hostHeader(raw) } } : {}),
     });
-    await this.ctx.eventLog.append([event]);
+    // Data events are kept only when some logging trail selects them (as AWS bills and
+    // delivers them); management events always go to event history.
+    const keep = call.managementEvent || this.ctx.trails.selectsDataEvent(event.record);
+    try {
+      await this.ctx.eventLog.append(keep ? [event] : [], call.changes);
+    } catch (err) {
+      call.rollback?.();
+      throw err;
+    }
     return response;
   }
 }
