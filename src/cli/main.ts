@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, ENV_NAMES, loadConfig, type ConfigInput } from '../config.js';
 import { startApp } from '../app.js';
 import { usageLines } from '../identity/bootstrap.js';
+import { bucketPolicyCommand, type BucketPolicyOptions } from './bucket-policy.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -68,6 +69,20 @@ export function buildProgram(): Command {
     cmd.addOption(new Option(flag, `${description} (env ${ENV_NAMES[key]})`));
   }
   cmd.action(async (opts: Record<string, unknown>) => serve(opts));
+  program
+    .command('bucket-policy')
+    .description("print (or --apply) the bucket policy CloudTrail needs to deliver to BUCKET")
+    .argument('<bucket>', 'bucket name')
+    .option('--prefix <prefix>', 'the trail\'s S3KeyPrefix, if any')
+    .option('--account-id <id>', 'account whose logs go there [default: the credentials\' account]')
+    .option('--trail-arn <arn>', 'restrict the grant to this trail (aws:SourceArn condition)')
+    .option('--apply', 'put the policy on the bucket instead of printing it')
+    .option('--endpoint <url>', 'server to apply it on [default: AWS_ENDPOINT_URL or http://127.0.0.1:4599]')
+    .option('--region <region>', 'signing region [default: AWS_DEFAULT_REGION or us-east-1]')
+    .option('--data-dir <dir>', 'server data dir holding root-credentials.json, used when AWS_* credentials are not set')
+    .action(async (bucket: string, opts: BucketPolicyOptions) => {
+      await bucketPolicyCommand(bucket, opts, process.env, process.stdout);
+    });
   return program;
 }
 
