@@ -468,9 +468,20 @@ test('x-amz-content-sha256: S3 holds the body to it and allows UNSIGNED-PAYLOAD;
   await expectError(s3Lying, 'XAmzContentSHA256Mismatch', 400, MISMATCH_SHA, s3);
   const s3Garbage = await sdkSigned({ s3: true, method: 'PUT', path: '/b/k', body: 'abc', headers: { 'x-amz-content-sha256': 'not-a-hash' } });
   await expectError(s3Garbage, 'XAmzContentSHA256Mismatch', 400, MISMATCH_SHA, s3);
-  const streaming = await sdkSigned({ s3: true, method: 'PUT', path: '/b/k', headers: { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' } });
-  const err = await expectError(streaming, 'NotImplemented', 501, /STREAMING-AWS4-HMAC-SHA256-PAYLOAD.*not supported yet/, s3);
+  // what the body's reader must still check (test/unit/sigv4-streaming.test.ts decodes these)
+  assert.deepEqual((await verifySigV4(s3Put, s3)).payload, { kind: 'verified' });
+  assert.deepEqual((await verifySigV4(await sdkSigned(), options())).payload, { kind: 'verified' });
+  const s3Unsigned = await sdkSigned({ s3: true, method: 'PUT', path: '/b/k', body: 'abc', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+  assert.deepEqual((await verifySigV4(s3Unsigned, s3)).payload, { kind: 'unsigned' });
+  const chunked = await sdkSigned({ s3: true, method: 'PUT', path: '/b/k', headers: { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' } });
+  const mode = (await verifySigV4(chunked, s3)).payload;
+  assert.equal(mode.kind === 'signed-chunks' && mode.signing.seedSignature, /Signature=([0-9a-f]{64})/.exec(authOf(chunked))?.[1]);
+  // SigV4a chunk signatures, and aws-chunked bodies outside S3, cannot be read
+  const sigv4a = await sdkSigned({ s3: true, method: 'PUT', path: '/b/k', headers: { 'x-amz-content-sha256': 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD' } });
+  const err = await expectError(sigv4a, 'NotImplemented', 501, /STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD\. SigV4a \(ECDSA\) signed payloads are not supported/, s3);
   assert.equal(err.reason, 'unsupported-payload');
+  const notS3 = await sdkSigned({ headers: { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' } });
+  await expectError(notS3, 'NotImplemented', 501, /Only S3 accepts aws-chunked bodies/);
 });
 
 test('S3 refuses x-amz-* headers the signature does not cover', async () => {

@@ -169,13 +169,36 @@ export const SigV4Errors = {
       'unsigned-headers',
     ),
 
+  /** aws-chunked bodies exist only on S3; elsewhere a STREAMING-* payload cannot be read. */
   streamingNotSupported: (value: string) =>
     new SigV4Error(
       'NotImplemented',
-      `Streaming SigV4 payloads (x-amz-content-sha256: ${value.slice(0, 64)}) are not supported yet. ` +
-        'Send the body in one piece with its SHA-256 (or UNSIGNED-PAYLOAD for S3), e.g. turn off aws-chunked uploads in the client.',
+      `A header you provided implies functionality that is not implemented: x-amz-content-sha256: ${value.slice(0, 64)}. ` +
+        'Only S3 accepts aws-chunked bodies; send the body in one piece, signed over its SHA-256.',
       501,
       'unsupported-payload',
+    ),
+
+  /** SigV4a (ECDSA) chunk signatures, which OpenTrail cannot verify. */
+  sigv4aPayloadNotSupported: (value: string) =>
+    new SigV4Error(
+      'NotImplemented',
+      `A header you provided implies functionality that is not implemented: x-amz-content-sha256: ${value.slice(0, 64)}. ` +
+        'SigV4a (ECDSA) signed payloads are not supported; sign with AWS4-HMAC-SHA256 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) instead.',
+      501,
+      'unsupported-payload',
+    ),
+
+  /**
+   * S3 wording: a streamed body cannot be hashed before the signature is checked. The reason is
+   * the payload hash's, as for a wrong one: both are about what x-amz-content-sha256 said.
+   */
+  missingContentSha256: () =>
+    new SigV4Error(
+      'InvalidRequest',
+      'Missing required header for this request: x-amz-content-sha256',
+      400,
+      'payload-hash-mismatch',
     ),
 
   internal: () =>

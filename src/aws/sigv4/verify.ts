@@ -3,20 +3,29 @@
  * AWS's JSON services check (form, missing parts, date and skew, Host signed, algorithm,
  * credential shape, scope, access key, signature, security token). Identity comes only from here
  * (DESIGN invariant 3). Anything unexpected is a 500 InternalFailure that leaks nothing; the
- * original error stays on `cause` for the server log.
+ * original error stays on `cause` for the server log. A body verification cannot see (streamed
+ * S3 uploads, aws-chunked payloads) leaves with a PayloadMode saying how to check it.
  */
 import { AwsError } from '../errors.js';
 import type { Credential } from '../principal.js';
+import { chunkSigning } from './chunk-signing.js';
 import { ALGORITHM, canonicalHeaders, canonicalQuery, canonicalRequest, canonicalUri, sha256Hex, stringToSign } from './canonical.js';
 import { authForm, checkTime, readHeaderClaim, readQueryClaim, type Claim } from './claim.js';
 import { SigV4Errors } from './messages.js';
 import { header, parseCredential, queryParamAnyCase, splitTarget, type Target } from './parse.js';
 import { constantTimeEqual, signatureHex, signingKey } from './signing-key.js';
-import type { RawRequest, SigV4Scope, Verified, VerifyOptions } from './types.js';
+import type { ChunkSigning, PayloadMode, RawRequest, SigV4Scope, Verified, VerifyOptions } from './types.js';
 
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const SIGNED_CHUNKS = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+const SIGNED_CHUNKS_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+const UNSIGNED_CHUNKS_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+const SIGV4A_CHUNKS = 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD';
 
-/** Verifies the signature over the raw body bytes; throws AwsError with AWS's code and message on any failure. */
+/**
+ * Verifies the signature over the raw body bytes, or for `req.bodyStream` over the declared
+ * payload hash; throws AwsError with AWS's code and message on any failure.
+ */
 export async function verifySigV4(req: RawRequest, opts: VerifyOptions): Promise<Verified> {
   try {
     return verify(req, opts);
@@ -43,7 +52,7 @@ function verify(req: RawRequest, opts: VerifyOptions): Verified {
   const credential = opts.credentials.lookup(scope.accessKeyId);
   if (!credential) throw SigV4Errors.unknownAccessKey();
 
-  const payload = payloadHash(req, target, claim, s3);
+  const payload = payloadClaim(req, target, claim, s3);
   const canonical = canonicalRequest({
     method: req.method,
     uri: canonicalUri(target.rawPath, s3),
@@ -57,15 +66,15 @@ function verify(req: RawRequest, opts: VerifyOptions): Verified {
   const expected = signatureHex(key, stringToSign(claim.longDate, scopeString, canonical));
   if (!constantTimeEqual(expected, claim.signature)) throw SigV4Errors.signatureMismatch();
 
-  // The signature covered the declared hash; now hold the body to it.
-  if (payload.declared && sha256Hex(req.body) !== payload.hash.toLowerCase()) {
-    throw SigV4Errors.payloadHashMismatch();
-  }
+  // The signature covered the declared hash; now hold the body to it, or say how to.
+  const mode = payloadMode(req, payload, () =>
+    chunkSigning({ seedSignature: expected, signingKey: key, scope: scopeString, longDate: claim.longDate }),
+  );
   checkSecurityToken(req, target, claim, credential);
   if (credential.expiresAt !== undefined && now > credential.expiresAt) {
     throw SigV4Errors.expiredSecurityToken();
   }
-  return { credential, scope, presigned: claim.presigned };
+  return { credential, scope, presigned: claim.presigned, payload: mode };
 }
 
 /** Shape first (IncompleteSignature), then every scope complaint at once (InvalidSignature). */
@@ -102,30 +111,76 @@ function checkAllAmzHeadersSigned(req: RawRequest, claim: Claim): void {
   }
 }
 
-interface PayloadHash {
+type PayloadKind = 'computed' | 'declared' | 'unsigned' | 'signed-chunks' | 'signed-chunks-trailer' | 'unsigned-chunks';
+
+interface PayloadClaim {
+  /** What enters the canonical request. */
   hash: string;
-  /** True when the client declared the hash, so the body must still be checked against it. */
-  declared: boolean;
+  kind: PayloadKind;
 }
 
 /**
  * The payload hash that enters the canonical request. S3 signs what x-amz-content-sha256 declares
  * (header, or query for presigned URLs) and checks the body against it afterwards, or takes
- * UNSIGNED-PAYLOAD, which is also what a presigned URL without the parameter means. Every other
- * service hashes the body it received: there the header is only one more signed header, so a
- * body that differs from what was signed fails as a signature mismatch, as AWS answers it.
+ * UNSIGNED-PAYLOAD, which is also what a presigned URL without the parameter means, or one of the
+ * STREAMING-* values of aws-chunked bodies. Every other service hashes the body it received:
+ * there the header is only one more signed header, so a body that differs from what was signed
+ * fails as a signature mismatch, as AWS answers it.
  */
-function payloadHash(req: RawRequest, target: Target, claim: Claim, s3: boolean): PayloadHash {
+function payloadClaim(req: RawRequest, target: Target, claim: Claim, s3: boolean): PayloadClaim {
   const fromQuery = claim.presigned ? queryParamAnyCase(target, 'X-Amz-Content-Sha256') : undefined;
   const value = fromQuery ?? header(req.headers, 'x-amz-content-sha256');
-  if (value?.startsWith('STREAMING-')) throw SigV4Errors.streamingNotSupported(value);
-  if (!s3) return { hash: sha256Hex(req.body), declared: false };
-  if (value === undefined) {
-    return claim.presigned ? { hash: UNSIGNED_PAYLOAD, declared: false } : { hash: sha256Hex(req.body), declared: false };
+  if (!s3) {
+    if (value?.startsWith('STREAMING-')) throw SigV4Errors.streamingNotSupported(value);
+    if (req.bodyStream) throw new Error('a streamed body can only be verified with S3 path rules');
+    return { hash: sha256Hex(req.body), kind: 'computed' };
   }
-  if (value === UNSIGNED_PAYLOAD) return { hash: UNSIGNED_PAYLOAD, declared: false };
+  if (value === undefined) {
+    if (claim.presigned) return { hash: UNSIGNED_PAYLOAD, kind: 'unsigned' };
+    if (req.bodyStream) throw SigV4Errors.missingContentSha256();
+    return { hash: sha256Hex(req.body), kind: 'computed' };
+  }
+  switch (value) {
+    case UNSIGNED_PAYLOAD:
+      return { hash: value, kind: 'unsigned' };
+    case SIGNED_CHUNKS:
+      return { hash: value, kind: 'signed-chunks' };
+    case SIGNED_CHUNKS_TRAILER:
+      return { hash: value, kind: 'signed-chunks-trailer' };
+    case UNSIGNED_CHUNKS_TRAILER:
+      return { hash: value, kind: 'unsigned-chunks' };
+  }
+  if (value.startsWith(SIGV4A_CHUNKS)) throw SigV4Errors.sigv4aPayloadNotSupported(value);
   if (!/^[0-9a-fA-F]{64}$/.test(value)) throw SigV4Errors.payloadHashMismatch();
-  return { hash: value, declared: true };
+  return { hash: value, kind: 'declared' };
+}
+
+const VERIFIED: PayloadMode = Object.freeze({ kind: 'verified' });
+const UNSIGNED: PayloadMode = Object.freeze({ kind: 'unsigned' });
+
+/**
+ * After the signature verified: a buffered body with a declared hash is checked now; everything
+ * else becomes the mode the body's reader must apply (see streaming.ts). A buffered aws-chunked
+ * body keeps its chunked mode: its bytes are still framing.
+ */
+function payloadMode(req: RawRequest, payload: PayloadClaim, signing: () => ChunkSigning): PayloadMode {
+  switch (payload.kind) {
+    case 'computed':
+      return VERIFIED;
+    case 'unsigned':
+      return UNSIGNED;
+    case 'declared': {
+      const expectedHex = payload.hash.toLowerCase();
+      if (req.bodyStream) return { kind: 'sha256', expectedHex };
+      if (sha256Hex(req.body) !== expectedHex) throw SigV4Errors.payloadHashMismatch();
+      return VERIFIED;
+    }
+    case 'signed-chunks':
+    case 'signed-chunks-trailer':
+      return { kind: 'signed-chunks', trailer: payload.kind === 'signed-chunks-trailer', signing: signing() };
+    case 'unsigned-chunks':
+      return { kind: 'unsigned-chunks' };
+  }
 }
 
 /**
