@@ -7,7 +7,15 @@
 import { AwsError, CommonErrors } from './errors.js';
 import type { ShapeTable } from './model-types.js';
 import { deserializeJson, serializeJson, toRecordForm, validationError, type Violation } from './shapes.js';
-import type { AwsService, HttpResponse, OperationContext, ServiceCall, ServiceRequest } from './service.js';
+import type {
+  AwsService,
+  HttpResponse,
+  OperationContext,
+  RequestContext,
+  ServiceCall,
+  ServiceRequest,
+} from './service.js';
+import type { StateChange } from '../store/state-change.js';
 import type { RawRequest } from './sigv4/index.js';
 import { firstHeader } from './headers.js';
 import type { LookupResource } from '../store/event-log.js';
@@ -149,13 +157,20 @@ export class JsonService implements AwsService {
       }
       throw validationError(violations);
     }
+    const staged = staging(req.context);
     let output: unknown;
     try {
-      output = await op.handler(input, req.context);
-      return spec.output ? serializeJson(model.shapes, spec.output, output) : {};
+      output = await op.handler(input, staged.context);
+      const body = spec.output ? serializeJson(model.shapes, spec.output, output) : {};
+      staged.attachTo(call);
+      return body;
+    } catch (e) {
+      // A failed call changes nothing: undo what the handler staged before it failed.
+      staged.undo();
+      throw e;
     } finally {
       if (op.resources) {
-        const refs = op.resources(input, output, req.context);
+        const refs = op.resources(input, output, staged.context);
         call.resources = refs.resources;
         call.lookupResources = refs.lookup;
       }
@@ -164,6 +179,34 @@ export class JsonService implements AwsService {
       }
     }
   }
+}
+
+/**
+ * The handler's context plus `stage`: collects the state changes a handler stages, to ride with
+ * the call's event (`attachTo`) or be undone when the call fails (`undo`, newest first).
+ */
+function staging(base: RequestContext) {
+  const changes: StateChange[] = [];
+  const rollbacks: Array<() => void> = [];
+  const undo = () => {
+    for (const rollback of rollbacks.splice(0).reverse()) rollback();
+  };
+  const context: OperationContext = {
+    ...base,
+    stage(more, rollback) {
+      changes.push(...more);
+      rollbacks.push(rollback);
+    },
+  };
+  return {
+    context,
+    undo,
+    attachTo(call: ServiceCall) {
+      if (rollbacks.length === 0) return;
+      call.changes = changes;
+      call.rollback = undo;
+    },
+  };
 }
 
 /** An empty body means `{}`; anything but a JSON object is a SerializationException. */

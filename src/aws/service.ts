@@ -41,7 +41,17 @@ export interface OperationContext {
   /** Region from the credential scope. */
   region: string;
   requestId: string;
+  /**
+   * Hands the pipeline durable state the call changed (DESIGN invariant 1): the handler has
+   * already updated the in-memory view; `changes` commit in the same transaction as the call's
+   * event, and `rollback` restores the in-memory view if that commit fails (or the call fails
+   * after staging). May be called more than once; rollbacks then run newest first.
+   */
+  stage(changes: StateChange[], rollback: () => void): void;
 }
+
+/** What the pipeline knows of a call before the service protocol adds `stage`. */
+export type RequestContext = Omit<OperationContext, 'stage'>;
 
 export interface HttpResponse {
   status: number;
@@ -83,7 +93,9 @@ export interface ServiceRequest {
   raw: RawRequest;
   verified: Verified;
   requestId: string;
-  context: OperationContext;
+  context: RequestContext;
+  /** Connection facts (S3 records the TLS cipher in additionalEventData). */
+  connection?: ConnectionInfo;
 }
 
 export interface AwsService {

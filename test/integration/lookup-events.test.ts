@@ -15,7 +15,7 @@ import {
   type LookupEventsCommandInput,
   type CloudTrailClient,
   GetTrailCommand,
-  UnsupportedOperationException,
+  TrailNotFoundException,
 } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -71,11 +71,11 @@ test('every call is recorded and found by EventName, newest first, with AWS fiel
 });
 
 test('failed calls are recorded with errorCode and errorMessage', async () => {
-  await assert.rejects(ct.send(new GetTrailCommand({ Name: 'my-trail' })), UnsupportedOperationException);
+  await assert.rejects(ct.send(new GetTrailCommand({ Name: 'my-trail' })), TrailNotFoundException);
   const { Events = [] } = await byName('GetTrail');
   const r = JSON.parse(Events[0]!.CloudTrailEvent!);
-  assert.equal(r.errorCode, 'UnsupportedOperationException');
-  assert.match(r.errorMessage, /GetTrail/);
+  assert.equal(r.errorCode, 'TrailNotFoundException');
+  assert.match(r.errorMessage, /^Unknown trail: arn:aws:cloudtrail:us-east-1:\d{12}:trail\/my-trail for the user: \d{12}$/);
   assert.deepEqual(r.requestParameters, { name: 'my-trail' });
   assert.equal(r.readOnly, true);
 });

@@ -99,9 +99,34 @@ CREATE TABLE access_keys (
 CREATE INDEX access_keys_by_account ON access_keys (account_id, principal_type);
 `;
 
+/**
+ * Trails, v3 (src/trails/trail-rows.ts): the registry loads every row at start-up and keeps them
+ * in memory, so there are no secondary indexes. Settings, selectors and tags are JSON columns of
+ * one row per (account, trail ARN), written whole by idempotent upserts in the same transaction
+ * as the event of the call that changed them; status is its own row because delivery updates it
+ * far more often than anything else changes.
+ */
+const TRAILS_V3 = `
+CREATE TABLE trails (
+  account_id TEXT NOT NULL,
+  trail_arn  TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  selectors  TEXT NOT NULL,
+  tags       TEXT NOT NULL,
+  PRIMARY KEY (account_id, trail_arn)
+) WITHOUT ROWID;
+CREATE TABLE trail_status (
+  account_id TEXT NOT NULL,
+  trail_arn  TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  PRIMARY KEY (account_id, trail_arn)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
+  { version: 3, sql: TRAILS_V3 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */
