@@ -48,7 +48,8 @@ type Cli = (args: string[], region?: string) => Promise<string>;
 function cliFor(bin: string): Cli {
   return async (args, region = 'us-east-1') => {
     try {
-      const { stdout } = await run(bin, [...args], { env: env(region), maxBuffer: 16 << 20 });
+      // --endpoint-url rather than AWS_ENDPOINT_URL: Debian's CLI v2 predates that variable.
+      const { stdout } = await run(bin, ['--endpoint-url', server.endpoint, ...args], { env: env(region), maxBuffer: 16 << 20 });
       return stdout;
     } catch (e) {
       const err = e as { stderr?: string; message: string };
