@@ -3,8 +3,9 @@
  */
 import { ingestBench } from './ingest.js';
 import { lookupBench } from './lookup.js';
+import { s3Bench } from './s3.js';
 
-const BENCHES: Record<string, () => Promise<void>> = { ingest: ingestBench, lookup: lookupBench };
+const BENCHES: Record<string, () => Promise<void>> = { ingest: ingestBench, lookup: lookupBench, s3: s3Bench };
 
 const names = process.argv.slice(2);
 for (const name of names.length ? names : Object.keys(BENCHES)) {

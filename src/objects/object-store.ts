@@ -22,6 +22,7 @@ export type ObjectStoreErrorCode =
   | 'InvalidPart'
   | 'InvalidPartOrder'
   | 'EntityTooSmall'
+  | 'InvalidArgument'
   | 'MalformedPolicy'
   | 'PreconditionFailed'
   | 'AccessDenied';
