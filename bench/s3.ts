@@ -3,15 +3,18 @@
  * run on the same disk — large objects (MiB/s, and the ratio to raw write+fsync / read of the
  * same bytes) and small objects (ops/s) — plus the single-thread MD5 and AES-GCM rates that
  * bound the ratios on this CPU. Each measured path is a `Target`, so the S3 wire service over
- * HTTP can be added as another target.
+ * HTTP is another target. Reads are measured warm (page cache) and, as root, cold (from the disk).
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { systemClock } from '../src/lib/clock.js';
 import { EmbeddedObjectStore } from '../src/objects/embedded/index.js';
-import { tempDir } from '../test/helpers/server.js';
+import { startTestServer, tempDir } from '../test/helpers/server.js';
 import { prngChunks } from '../test/contract/object-store-helpers.js';
 import { fsyncRate, machineFacts } from './machine.js';
 
@@ -70,9 +73,46 @@ async function embeddedTarget(dir: string): Promise<Target> {
   };
 }
 
+/** The same store behind the S3 wire service, driven by @aws-sdk/client-s3 over loopback HTTP. */
+async function httpTarget(): Promise<Target> {
+  const server = await startTestServer();
+  const client = server.s3();
+  await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  return {
+    name: 'S3 API over HTTP (client-s3 -> OpenTrail, embedded store)',
+    async put(key, chunks, size) {
+      await client.send(new PutObjectCommand({ Bucket: 'bench', Key: key, Body: Readable.from(chunks, { objectMode: false }), ContentLength: size }));
+    },
+    async get(key) {
+      const out = await client.send(new GetObjectCommand({ Bucket: 'bench', Key: key }));
+      let total = 0;
+      for await (const chunk of out.Body as Readable) total += (chunk as Buffer).length;
+      return total;
+    },
+    close: () => server.stop(),
+  };
+}
+
+/**
+ * Empties the kernel's page cache (root only) so a read comes from the disk: the "raw read" of
+ * a file just written is otherwise a memory copy, which no decrypting store can approach.
+ */
+function dropPageCache(): boolean {
+  try {
+    execFileSync('sync');
+    writeFileSync('/proc/sys/vm/drop_caches', '3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Large {
   writeMiBs: number;
+  /** Read right after the write: from the page cache. */
   readMiBs: number;
+  /** Read after dropping the page cache (0 when that is not permitted). */
+  coldReadMiBs: number;
 }
 
 /**
@@ -80,7 +120,7 @@ interface Large {
  * burst of disk or CPU contention from elsewhere hits them alike.
  */
 async function large(targets: readonly Target[], chunks: readonly Buffer[]): Promise<Large[]> {
-  const best = targets.map(() => ({ writeMiBs: 0, readMiBs: 0 }));
+  const best = targets.map(() => ({ writeMiBs: 0, readMiBs: 0, coldReadMiBs: 0 }));
   const mibs = (ms: number) => LARGE / MiB / (ms / 1000);
   for (let i = 0; i < REPEAT; i++) {
     for (const [t, target] of targets.entries()) {
@@ -90,6 +130,10 @@ async function large(targets: readonly Target[], chunks: readonly Buffer[]): Pro
       start = performance.now();
       if ((await target.get(`large-${i}`)) !== LARGE) throw new Error(`${target.name}: short read`);
       best[t]!.readMiBs = Math.max(best[t]!.readMiBs, mibs(performance.now() - start));
+      if (!dropPageCache()) continue;
+      start = performance.now();
+      if ((await target.get(`large-${i}`)) !== LARGE) throw new Error(`${target.name}: short read`);
+      best[t]!.coldReadMiBs = Math.max(best[t]!.coldReadMiBs, mibs(performance.now() - start));
     }
   }
   return best;
@@ -138,15 +182,17 @@ export async function s3Bench(): Promise<void> {
   const ceilings = cpuCeilings(chunks[0]!);
   console.log(`CPU, one thread: MD5 ${ceilings.md5.toFixed(0)} MiB/s, AES-256-GCM ${ceilings.aes.toFixed(0)} MiB/s (256 KiB segments)`);
   const raw = await rawFileTarget(dir);
-  const stores = [await embeddedTarget(join(dir, 'objects'))];
+  const stores = [await embeddedTarget(join(dir, 'objects')), await httpTarget()];
   const [rawLarge, ...storeLarge] = (await large([raw, ...stores], chunks)) as [Large, ...Large[]];
-  console.log(`${raw.name}: write ${rawLarge.writeMiBs.toFixed(0)} MiB/s, read ${rawLarge.readMiBs.toFixed(0)} MiB/s`);
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const cold = (r: Large) => (r.coldReadMiBs > 0 ? `, cold ${r.coldReadMiBs.toFixed(0)} MiB/s` : ' (cold reads not measured: needs root)');
+  console.log(`${raw.name}: write ${rawLarge.writeMiBs.toFixed(0)} MiB/s, read warm ${rawLarge.readMiBs.toFixed(0)} MiB/s${cold(rawLarge)}`);
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-');
   for (const [i, target] of stores.entries()) {
     const r = storeLarge[i]!;
     console.log(
       `${target.name}: PutObject ${r.writeMiBs.toFixed(0)} MiB/s (${ratio(r.writeMiBs, rawLarge.writeMiBs)}x raw), ` +
-        `GetObject ${r.readMiBs.toFixed(0)} MiB/s (${ratio(r.readMiBs, rawLarge.readMiBs)}x raw)`,
+        `GetObject warm ${r.readMiBs.toFixed(0)} MiB/s (${ratio(r.readMiBs, rawLarge.readMiBs)}x raw)` +
+        (r.coldReadMiBs > 0 ? `, cold ${r.coldReadMiBs.toFixed(0)} MiB/s (${ratio(r.coldReadMiBs, rawLarge.coldReadMiBs)}x raw)` : ''),
     );
     const s = await small(target);
     console.log(`${target.name}: ${SMALL / 1024} KiB PutObject ${s.putOps.toFixed(0)} ops/s, GetObject ${s.getOps.toFixed(0)} ops/s`);

@@ -19,6 +19,11 @@ import type { ServiceContext } from './aws/service.js';
 import { createCloudTrailService } from './services/cloudtrail/index.js';
 import { createEdge, listen } from './http/server.js';
 import { RetentionPurger } from './store/retention.js';
+import { TrailRegistry } from './trails/registry.js';
+import type { ObjectStore } from './objects/object-store.js';
+import { EmbeddedObjectStore } from './objects/embedded/index.js';
+import { S3ObjectStore } from './objects/s3/index.js';
+import { createS3Service } from './services/s3/index.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -46,6 +51,19 @@ function dataDirKey(dataDir: string, name: string): Buffer {
   return key;
 }
 
+/** The bucket store the configuration chooses: files under the data dir, or an S3 endpoint. */
+async function openObjectStore(config: Config, dataDir: string, clock: Clock): Promise<ObjectStore> {
+  if (config.objectStore === 's3') {
+    return new S3ObjectStore({
+      endpoint: config.s3Endpoint ?? '',
+      region: config.s3Region,
+      credentials: { accessKeyId: config.s3AccessKeyId ?? '', secretAccessKey: config.s3SecretAccessKey ?? '' },
+      forcePathStyle: config.s3ForcePathStyle,
+    });
+  }
+  return EmbeddedObjectStore.open({ dir: join(dataDir, 'objects'), masterKey: dataDirKey(dataDir, 'objects.key'), clock });
+}
+
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -66,8 +84,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       ? { override: { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey } }
       : {}),
   });
-  const context: ServiceContext = { config, clock, logger, eventLog, identity, tokenKey: dataDirKey(dataDir, 'token.key') };
-  const pipeline = new AwsPipeline(context, [createCloudTrailService()]);
+  const trails = TrailRegistry.load(db);
+  const context: ServiceContext = {
+    config,
+    clock,
+    logger,
+    eventLog,
+    identity,
+    tokenKey: dataDirKey(dataDir, 'token.key'),
+    trails,
+    objects: await openObjectStore(config, dataDir, clock),
+  };
+  // S3 last: it answers the unsigned requests no other service claims.
+  const pipeline = new AwsPipeline(context, [createCloudTrailService(), createS3Service()]);
   const server = createEdge(pipeline, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
@@ -92,6 +121,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       });
       await purger.stop();
       await eventLog.close();
+      await context.objects.close();
       db.close();
     },
   };

@@ -19,6 +19,18 @@ const csv = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** `true`/`false` (also 1/0, yes/no) from flags and the environment. */
+const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(s)) return true;
+  if (['false', '0', 'no'].includes(s)) return false;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+  return z.NEVER;
+});
+
 const schema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(4599),
@@ -28,7 +40,7 @@ const schema = z
       .string()
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
       .default('123456789012'),
-    regions: csv.pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'not a region name')).min(1))
+    regions: csv.pipe(z.array(z.string().regex(REGION, 'not a region name')).min(1))
       .default([...DEFAULT_REGIONS]),
     retentionDays: z.coerce.number().positive().default(90),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,6 +50,12 @@ const schema = z
     tlsKey: z.string().optional(),
     rootAccessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be 16-128 upper-case letters/digits').optional(),
     rootSecretAccessKey: z.string().min(16).optional(),
+    objectStore: z.enum(['embedded', 's3']).default('embedded'),
+    s3Endpoint: z.string().url('must be a URL such as http://127.0.0.1:9000').optional(),
+    s3Region: z.string().regex(REGION, 'not a region name').default('us-east-1'),
+    s3AccessKeyId: z.string().min(1).optional(),
+    s3SecretAccessKey: z.string().min(1).optional(),
+    s3ForcePathStyle: bool.default(true),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -45,6 +63,10 @@ const schema = z
   })
   .refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), {
     message: '--tls-cert and --tls-key must be given together',
+  })
+  .refine((c) => c.objectStore !== 's3' || (c.s3Endpoint && c.s3AccessKeyId && c.s3SecretAccessKey), {
+    message:
+      'OPENTRAIL_OBJECT_STORE=s3 needs OPENTRAIL_S3_ENDPOINT, OPENTRAIL_S3_ACCESS_KEY_ID and OPENTRAIL_S3_SECRET_ACCESS_KEY',
   });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -65,6 +87,12 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   tlsKey: 'OPENTRAIL_TLS_KEY',
   rootAccessKeyId: 'OPENTRAIL_ROOT_ACCESS_KEY_ID',
   rootSecretAccessKey: 'OPENTRAIL_ROOT_SECRET_ACCESS_KEY',
+  objectStore: 'OPENTRAIL_OBJECT_STORE',
+  s3Endpoint: 'OPENTRAIL_S3_ENDPOINT',
+  s3Region: 'OPENTRAIL_S3_REGION',
+  s3AccessKeyId: 'OPENTRAIL_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'OPENTRAIL_S3_SECRET_ACCESS_KEY',
+  s3ForcePathStyle: 'OPENTRAIL_S3_FORCE_PATH_STYLE',
 };
 
 export class ConfigError extends Error {}

@@ -11,6 +11,9 @@ import { buildEvent } from '../recorder/recorder.js';
 import { uuid } from '../lib/ids.js';
 import { firstHeader } from './headers.js';
 
+/** Services with S3's wire rules: bodies streamed rather than buffered, paths signed as sent. */
+const S3_STYLE_SERVICES = new Set(['s3']);
+
 export class AwsPipeline {
   private readonly bySigningName = new Map<string, AwsService>();
 
@@ -37,6 +40,20 @@ export class AwsPipeline {
     }
   }
 
+  /**
+   * True when the request's service reads its body as a stream (S3 uploads): the edge then hands
+   * over the unread body instead of buffering it under the JSON body-size limit.
+   */
+  streamsBody(raw: RawRequest): boolean {
+    return S3_STYLE_SERVICES.has(this.serviceFor(raw).signingName);
+  }
+
+  /** The service the credential scope names, or the one that claims an unsigned request. */
+  private serviceFor(raw: RawRequest): AwsService {
+    const scope = readScope(raw);
+    return (scope && this.bySigningName.get(scope.service)) ?? this.fallbackService(raw);
+  }
+
   /** Errors for requests rejected before a body was read (e.g. too large). */
   reject(raw: RawRequest, err: AwsError): HttpResponse {
     return this.fallbackService(raw).errorResponse(err, uuid());
@@ -44,7 +61,7 @@ export class AwsPipeline {
 
   private async route(raw: RawRequest, conn: ConnectionInfo, requestId: string): Promise<HttpResponse> {
     const scope = readScope(raw);
-    const service = (scope && this.bySigningName.get(scope.service)) ?? this.fallbackService(raw);
+    const service = this.serviceFor(raw);
     if (scope && !this.bySigningName.has(scope.service)) {
       throw new AwsError(
         'UnknownServiceException',
@@ -56,6 +73,7 @@ export class AwsPipeline {
       credentials: this.ctx.identity,
       service: service.signingName,
       regions: this.ctx.config.regions,
+      s3PathRules: S3_STYLE_SERVICES.has(service.signingName),
     });
     const principal = verified.credential.principal;
     const context = {
@@ -65,7 +83,7 @@ export class AwsPipeline {
       region: verified.scope.region,
       requestId,
     };
-    const { response, call } = await service.handle({ raw, verified, requestId, context });
+    const { response, call } = await service.handle({ raw, verified, requestId, context, connection: conn });
     const userAgent = call.userAgent ?? firstHeader(raw, 'user-agent');
     const event = buildEvent({
       principal,

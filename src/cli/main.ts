@@ -28,6 +28,11 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['trustedProxies', '--trusted-proxies <list>', 'comma-separated proxy IPs whose X-Forwarded-For is believed [default: none]'],
   ['tlsCert', '--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)'],
   ['tlsKey', '--tls-key <file>', 'PEM private key for --tls-cert'],
+  ['objectStore', '--object-store <kind>', 'bucket store: embedded (files in the data dir) or s3 [default: embedded]'],
+  ['s3Endpoint', '--s3-endpoint <url>', 'S3-compatible endpoint for --object-store s3'],
+  ['s3Region', '--s3-region <region>', 'signing region for --s3-endpoint [default: us-east-1]'],
+  ['s3AccessKeyId', '--s3-access-key-id <id>', 'access key id for --s3-endpoint; its secret is read only from OPENTRAIL_S3_SECRET_ACCESS_KEY'],
+  ['s3ForcePathStyle', '--s3-force-path-style <bool>', 'path-style bucket addressing for --s3-endpoint [default: true]'],
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {

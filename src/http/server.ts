@@ -1,13 +1,17 @@
 /**
  * The node:http edge: reads the raw request body (refusing, and reading no further than, a body
- * over the configured limit), collects connection facts (source IP, TLS) and hands the raw
- * request to the AWS pipeline. It never parses AWS semantics itself.
+ * over the configured limit) — or, for services that stream (S3 uploads), hands the unread body
+ * over — collects connection facts (source IP, TLS) and hands the raw request to the AWS
+ * pipeline. Streamed response bodies (GetObject) are piped with backpressure; a client that
+ * disconnects just ends the stream. It never parses AWS semantics itself.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline as pipeStreams } from 'node:stream/promises';
 import type { AwsPipeline } from '../aws/pipeline.js';
 import { CommonErrors } from '../aws/errors.js';
 import type { ConnectionInfo, HttpResponse } from '../aws/service.js';
@@ -43,12 +47,47 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A streamed body whose request body is left unread is drained up to this, then dropped. */
+const DRAIN_LIMIT = 1024 * 1024;
+/** A connection with no traffic either way for this long is closed. */
+const IDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * Sends a response. A Readable body is piped with backpressure; if the client goes away, or the
+ * body fails midway (the status line is already out), the connection is closed and the body
+ * stream destroyed — nothing else is owed. A length the service set (HEAD, streams) is kept.
+ */
 function send(res: http.ServerResponse, r: HttpResponse, close = false): void {
-  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  const headers: Record<string, string | number> = { ...r.headers, 'content-length': body.byteLength };
+  const headers: Record<string, string | number> = { ...r.headers };
   if (close) headers.connection = 'close';
+  if (r.body instanceof Readable) {
+    res.writeHead(r.status, headers);
+    pipeStreams(r.body, res).catch(() => res.destroy());
+    return;
+  }
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  // 204 carries no body and no length (S3's DeleteObject, DeleteBucket…)
+  if (headers['content-length'] === undefined && r.status !== 204) headers['content-length'] = body.byteLength;
   res.writeHead(r.status, headers);
   res.end(body);
+}
+
+/**
+ * After a streaming service answered without reading its whole body (an error before or during
+ * the upload), whatever the client still sends is read and discarded so the connection stays
+ * usable; past DRAIN_LIMIT the connection is dropped instead of reading a large upload for nothing.
+ */
+function discardUnread(req: http.IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  // whatever the service piped the body into is done with it (it may never have read it)
+  req.unpipe();
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_LIMIT) req.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
 }
 
 function connectionInfo(req: http.IncomingMessage, opts: EdgeOptions): ConnectionInfo {
@@ -64,6 +103,18 @@ function connectionInfo(req: http.IncomingMessage, opts: EdgeOptions): Connectio
 export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headersDistinct, body: new Uint8Array() };
+    if (pipeline.streamsBody(raw)) {
+      // The socket may fail while the service reads it; the service sees that as a failed read.
+      req.on('error', () => undefined);
+      pipeline
+        .handle({ ...raw, bodyStream: req }, connectionInfo(req, opts))
+        .then((response) => {
+          send(res, response);
+          discardUnread(req);
+        })
+        .catch(() => res.destroy());
+      return;
+    }
     readBody(req, opts.maxBodyBytes).then(
       async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts))),
       (err: unknown) => {
@@ -81,6 +132,10 @@ export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions): http.Serve
     ? https.createServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
   server.keepAliveTimeout = 65_000;
+  // A 5 GiB upload or download can outlast any fixed request deadline; a connection that moves
+  // no bytes for IDLE_TIMEOUT_MS is dropped instead (headers still have headersTimeout).
+  server.requestTimeout = 0;
+  server.timeout = IDLE_TIMEOUT_MS;
   // Malformed HTTP never reaches the pipeline; answer it with a bare 400 rather than a reset.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

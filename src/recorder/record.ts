@@ -20,6 +20,8 @@ export interface UserIdentity {
 
 export interface RecordResource {
   ARN?: string;
+  /** S3 names a bucket's objects as a whole by prefix (listings, DeleteObjects). */
+  ARNPrefix?: string;
   accountId?: string;
   type?: string;
 }

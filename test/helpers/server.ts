@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { loadConfig, type ConfigInput } from '../../src/config.js';
 import { startApp, type App } from '../../src/app.js';
 import type { Clock } from '../../src/lib/clock.js';
@@ -18,6 +19,10 @@ export interface TestServer {
   credentials: { accessKeyId: string; secretAccessKey: string };
   accountId: string;
   cloudtrail(region?: string, creds?: { accessKeyId: string; secretAccessKey: string }): CloudTrailClient;
+  /** Root credentials of another account (created on first use), for cross-account calls. */
+  accountCredentials(accountId: string): { accessKeyId: string; secretAccessKey: string };
+  /** An S3 client for the bucket store, path-style unless `config` says otherwise. */
+  s3(region?: string, creds?: { accessKeyId: string; secretAccessKey: string }, config?: Partial<S3ClientConfig>): S3Client;
   stop(keepData?: boolean): Promise<void>;
 }
 
@@ -38,7 +43,7 @@ export async function startTestServer(
     accessKeyId: app.bootstrap.credentials.accessKeyId,
     secretAccessKey: app.bootstrap.credentials.secretAccessKey,
   };
-  const clients: CloudTrailClient[] = [];
+  const clients: { destroy(): void }[] = [];
   return {
     app,
     endpoint: app.endpoint,
@@ -47,6 +52,18 @@ export async function startTestServer(
     accountId: config.accountId,
     cloudtrail(region = 'us-east-1', creds = credentials) {
       const c = new CloudTrailClient({ endpoint: app.endpoint, region, credentials: creds, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    },
+    accountCredentials(accountId) {
+      const creds = { accessKeyId: `AKIA${accountId.padStart(16, '0')}`, secretAccessKey: `secret-of-${accountId}-0123456789abcdef` };
+      const now = app.context.clock.now();
+      app.context.identity.ensureAccount(accountId, now);
+      app.context.identity.putAccessKey({ type: 'Root', accountId, accessKeyId: creds.accessKeyId }, creds.secretAccessKey, now);
+      return creds;
+    },
+    s3(region = 'us-east-1', creds = credentials, config = {}) {
+      const c = new S3Client({ endpoint: app.endpoint, region, credentials: creds, forcePathStyle: true, maxAttempts: 1, ...config });
       clients.push(c);
       return c;
     },
