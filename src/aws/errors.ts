@@ -10,6 +10,8 @@ export class AwsError extends Error {
     message: string,
     /** HTTP status; client errors default to 400 as real CloudTrail answers (reference §1.2). */
     readonly status = 400,
+    /** Extra fields some protocols render beside code and message (S3: <BucketName>, <Key>…). */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = code;

@@ -4,6 +4,7 @@
  * (DESIGN invariant 1); an unauthenticated request is answered without a record. Anything
  * unexpected becomes a 500 InternalFailure that leaks nothing and is logged with the request id.
  */
+import { Readable } from 'node:stream';
 import { AwsError, CommonErrors } from './errors.js';
 import type { AwsService, ConnectionInfo, HttpResponse, ServiceContext } from './service.js';
 import { readScope, verifySigV4, type RawRequest } from './sigv4/index.js';
@@ -112,6 +113,8 @@ export class AwsPipeline {
       await this.ctx.eventLog.append(keep ? [event] : [], call.changes);
     } catch (err) {
       call.rollback?.();
+      // An unsent streamed body (GetObject) holds the object's files open: release them.
+      if (response.body instanceof Readable) response.body.destroy();
       throw err;
     }
     return response;

@@ -10,45 +10,30 @@ import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { AWS_CLIS, cliEnv } from '../helpers/aws-cli.js';
 
 const run = promisify(execFile);
 let server: TestServer;
 
-/** v1 comes first on PATH (pyenv shim); v2 is Debian's package. */
-const CLIS = [
-  { name: 'v1', bin: 'aws', version: /^aws-cli\/1\./ },
-  { name: 'v2', bin: '/usr/bin/aws', version: /^aws-cli\/2\./ },
-];
 
 before(async () => {
   server = await startTestServer();
 });
 after(async () => server.stop());
 
-function cliEnv(region = 'us-east-1'): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: server.dataDir,
-    AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-}
+const env = (region?: string) => cliEnv(server, region ? { region } : {});
 
-for (const cli of CLIS) {
+for (const cli of AWS_CLIS) {
   test(`AWS CLI ${cli.name}: lookup-events lists earlier calls`, async () => {
     assert.ok(cli.bin === 'aws' || existsSync(cli.bin), `${cli.bin} must be installed (see .ci/run)`);
-    const { stdout: ver, stderr: verErr } = await run(cli.bin, ['--version'], { env: cliEnv() });
+    const { stdout: ver, stderr: verErr } = await run(cli.bin, ['--version'], { env: env() });
     assert.match((ver || verErr).trim(), cli.version);
     const args = ['--endpoint-url', server.endpoint, 'cloudtrail', 'lookup-events', '--output', 'json'];
-    await run(cli.bin, [...args, '--max-items', '1'], { env: cliEnv() });
+    await run(cli.bin, [...args, '--max-items', '1'], { env: env() });
     const { stdout } = await run(
       cli.bin,
       [...args, '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=LookupEvents'],
-      { env: cliEnv() },
+      { env: env() },
     );
     const events = (JSON.parse(stdout) as { Events: { EventName: string; CloudTrailEvent: string; Username: string }[] }).Events;
     assert.ok(events.length >= 1, 'earlier call listed');
@@ -62,7 +47,7 @@ for (const cli of CLIS) {
     const err = await run(
       cli.bin,
       ['--endpoint-url', server.endpoint, 'cloudtrail', 'lookup-events', '--max-results', '51'],
-      { env: cliEnv() },
+      { env: env() },
     ).catch((e: { stderr: string; code: number }) => e);
     assert.ok('code' in err && err.code !== 0);
     assert.match((err as { stderr: string }).stderr, /InvalidMaxResultsException/);
@@ -74,7 +59,7 @@ for (const cli of CLIS) {
     const { stdout } = await run(
       cli.bin,
       ['--endpoint-url', server.endpoint, 'cloudtrail', 'lookup-events', '--page-size', '2', '--max-items', '5', '--output', 'json'],
-      { env: cliEnv() },
+      { env: env() },
     );
     const out = JSON.parse(stdout) as { Events: unknown[]; NextToken?: string };
     assert.equal(out.Events.length, 5);
@@ -83,7 +68,7 @@ for (const cli of CLIS) {
 
 test('AWS_ENDPOINT_URL sends the CLI to OpenTrail', async () => {
   const { stdout } = await run('aws', ['cloudtrail', 'lookup-events', '--max-items', '1', '--output', 'json'], {
-    env: { ...cliEnv(), AWS_ENDPOINT_URL: server.endpoint },
+    env: { ...env(), AWS_ENDPOINT_URL: server.endpoint },
   });
   assert.equal((JSON.parse(stdout) as { Events: unknown[] }).Events.length, 1);
 });

@@ -13,14 +13,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { AWS_CLIS, cliEnv } from '../helpers/aws-cli.js';
 
 const run = promisify(execFile);
 let server: TestServer;
 
-const CLIS = [
-  { name: 'v1', bin: 'aws' },
-  { name: 'v2', bin: '/usr/bin/aws' },
-];
 
 before(async () => {
   server = await startTestServer();
@@ -29,18 +26,7 @@ before(async () => {
 });
 after(async () => server.stop());
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: server.dataDir,
-    AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(server.dataDir, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-}
+const env = () => cliEnv(server, { configFile: join(server.dataDir, 'aws-config') });
 
 async function aws(bin: string, args: string[]): Promise<string> {
   const { stdout } = await run(bin, ['--endpoint-url', server.endpoint, ...args], { env: env(), maxBuffer: 16 * 1024 * 1024 });
@@ -49,7 +35,7 @@ async function aws(bin: string, args: string[]): Promise<string> {
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
 
-for (const cli of CLIS) {
+for (const cli of AWS_CLIS) {
   test(`AWS CLI ${cli.name}: mb, cp up and down (multipart above 8 MiB), ls, bucket policy, rm, rb`, async () => {
     assert.ok(cli.bin === 'aws' || existsSync(cli.bin), `${cli.bin} must be installed (see .ci/run)`);
     const bucket = `cli-${cli.name}-bucket`;

@@ -14,34 +14,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { AWS_CLIS, cliEnv } from '../helpers/aws-cli.js';
 import { prng } from '../helpers/prng.js';
 
 const run = promisify(execFile);
 let server: TestServer;
 
-const CLIS = [
-  { name: 'v1', bin: 'aws' },
-  { name: 'v2', bin: '/usr/bin/aws' },
-];
 
 before(async () => {
   server = await startTestServer();
 });
 after(async () => server.stop());
 
-function env(region: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: server.dataDir,
-    AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_ENDPOINT_URL: server.endpoint,
-  };
-}
+const env = (region: string) => ({ ...cliEnv(server, { region }), AWS_ENDPOINT_URL: server.endpoint });
 
 type Cli = (args: string[], region?: string) => Promise<string>;
 
@@ -77,7 +62,7 @@ async function opentrail(args: string[]): Promise<string> {
   return stdout;
 }
 
-for (const { name, bin } of CLIS) {
+for (const { name, bin } of AWS_CLIS) {
   test(`AWS CLI ${name}: buckets, trails, selectors and objects end to end`, async () => {
     assert.ok(bin === 'aws' || existsSync(bin), `${bin} must be installed (see .ci/run)`);
     const aws = cliFor(bin);

@@ -13,16 +13,8 @@
 import { AwsError } from '../errors.js';
 import type { ChecksumAlgorithm } from '../checksums.js';
 
-export class PayloadError extends AwsError {
-  constructor(
-    code: string,
-    message: string,
-    status: number,
-    readonly details: Readonly<Record<string, string>> = {},
-  ) {
-    super(code, message, status);
-  }
-}
+/** An AwsError raised while reading a body (`details`: S3's extra <Error> elements). */
+export class PayloadError extends AwsError {}
 
 /** Every aws-chunked chunk but the last data chunk must carry at least this many bytes. */
 export const MIN_CHUNK_SIZE = 8192;

@@ -9,17 +9,8 @@ import { SigV4Error, type SigV4FailureReason } from '../../aws/sigv4/index.js';
 import { PayloadError } from '../../aws/sigv4/payload-errors.js';
 import type { ObjectStoreError, ObjectStoreErrorCode } from '../../objects/object-store.js';
 
-export class S3Error extends AwsError {
-  constructor(
-    code: string,
-    message: string,
-    status: number,
-    /** Extra child elements of <Error>, in order (e.g. BucketName, Key). */
-    readonly details: Readonly<Record<string, string>> = {},
-  ) {
-    super(code, message, status);
-  }
-}
+/** An error in S3's dialect; `details` are the extra child elements of <Error>, in order. */
+export class S3Error extends AwsError {}
 
 const e = (code: string, status: number, message: string, details?: Record<string, string>) =>
   new S3Error(code, message, status, details);
