@@ -73,7 +73,14 @@ export async function s3Raw(endpoint: string, creds: { accessKeyId: string; secr
     port: Number(url.port),
     path,
     query: Object.fromEntries(new URLSearchParams(query)),
-    headers: { host: call.host ?? url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...call.headers },
+    // An explicit length: node sends a GET/DELETE body unframed otherwise (the server would
+    // read it as the next request).
+    headers: {
+      host: call.host ?? url.host,
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      ...(body.length > 0 ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...call.headers,
+    },
     body,
   });
   const signer = new SignatureV4({ credentials: creds, region: call.region ?? 'us-east-1', service: 's3', sha256: Hash.bind(null, 'sha256'), uriEscapePath: false, applyChecksum: false });
