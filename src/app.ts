@@ -71,9 +71,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(dataDir, 'opentrail.db'));
   // Commits (and their fsyncs) run on a worker thread so they never stall request handling.
-  // Departure from DESIGN invariant 1's "same transaction": a state change made on this
-  // connection cannot yet join its event's commit; the first issue with state changes (trails)
-  // must send them through the writer (or use the inline writer for those calls).
+  // State a recorded call changes (trails) reaches the writer as StateChanges with the call's
+  // event, so both commit in one transaction (invariant 1) although the writer is a thread.
   const eventLog = new SqliteEventLog(db, { writer: 'worker' });
   const identity = new IdentityStore(db);
   const bootstrap = bootstrapIdentity(identity, {

@@ -50,8 +50,7 @@ export class AwsPipeline {
   }
 
   /** The service the credential scope names, or the one that claims an unsigned request. */
-  private serviceFor(raw: RawRequest): AwsService {
-    const scope = readScope(raw);
+  private serviceFor(raw: RawRequest, scope = readScope(raw)): AwsService {
     return (scope && this.bySigningName.get(scope.service)) ?? this.fallbackService(raw);
   }
 
@@ -62,7 +61,7 @@ export class AwsPipeline {
 
   private async route(raw: RawRequest, conn: ConnectionInfo, requestId: string): Promise<HttpResponse> {
     const scope = readScope(raw);
-    const service = this.serviceFor(raw);
+    const service = this.serviceFor(raw, scope);
     if (scope && !this.bySigningName.has(scope.service)) {
       throw new AwsError(
         'UnknownServiceException',

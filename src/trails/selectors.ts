@@ -38,8 +38,6 @@ function deepFreeze<T>(value: T): T {
 
 /** Record members selectors read that CloudTrailRecord does not declare. */
 type SelectableRecord = CloudTrailRecord & { vpcEndpointId?: string };
-/** List events carry `ARNPrefix` instead of `ARN` on their object resource. */
-type SelectableResource = RecordResource & { ARNPrefix?: string };
 
 /** The record's category; Insights records are recognised by either marker. */
 export function eventCategoryOf(record: CloudTrailRecord): string {
@@ -53,7 +51,8 @@ const isWrite = (r: CloudTrailRecord): boolean => r.readOnly !== true;
 /** ARNs of the record's resources of `type` (of every resource when undefined). */
 function resourceArns(record: CloudTrailRecord, type: string | undefined): string[] {
   const out: string[] = [];
-  for (const r of (record.resources ?? []) as SelectableResource[]) {
+  for (const r of record.resources ?? []) {
+    // List events carry `ARNPrefix` instead of `ARN` on their object resource.
     const arn = r.ARN ?? r.ARNPrefix;
     if (arn !== undefined && (type === undefined || r.type === type)) out.push(arn);
   }

@@ -38,6 +38,14 @@ const INVALID = 'InvalidSignatureException';
 
 const incomplete = (message: string) => new SigV4Error(INCOMPLETE, message, 400, 'incomplete-signature');
 const invalid = (message: string) => new SigV4Error(INVALID, message, 400, 'invalid-signature');
+/** S3's answer to an x-amz-content-sha256 value it knows but OpenTrail cannot read here. */
+const unsupportedPayload = (value: string, advice: string) =>
+  new SigV4Error(
+    'NotImplemented',
+    `A header you provided implies functionality that is not implemented: x-amz-content-sha256: ${value.slice(0, 64)}. ${advice}`,
+    501,
+    'unsupported-payload',
+  );
 
 export const SigV4Errors = {
   missingAuthentication: () =>
@@ -171,22 +179,13 @@ export const SigV4Errors = {
 
   /** aws-chunked bodies exist only on S3; elsewhere a STREAMING-* payload cannot be read. */
   streamingNotSupported: (value: string) =>
-    new SigV4Error(
-      'NotImplemented',
-      `A header you provided implies functionality that is not implemented: x-amz-content-sha256: ${value.slice(0, 64)}. ` +
-        'Only S3 accepts aws-chunked bodies; send the body in one piece, signed over its SHA-256.',
-      501,
-      'unsupported-payload',
-    ),
+    unsupportedPayload(value, 'Only S3 accepts aws-chunked bodies; send the body in one piece, signed over its SHA-256.'),
 
   /** SigV4a (ECDSA) chunk signatures, which OpenTrail cannot verify. */
   sigv4aPayloadNotSupported: (value: string) =>
-    new SigV4Error(
-      'NotImplemented',
-      `A header you provided implies functionality that is not implemented: x-amz-content-sha256: ${value.slice(0, 64)}. ` +
-        'SigV4a (ECDSA) signed payloads are not supported; sign with AWS4-HMAC-SHA256 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) instead.',
-      501,
-      'unsupported-payload',
+    unsupportedPayload(
+      value,
+      'SigV4a (ECDSA) signed payloads are not supported; sign with AWS4-HMAC-SHA256 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) instead.',
     ),
 
   /**
