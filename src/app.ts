@@ -24,6 +24,8 @@ import type { ObjectStore } from './objects/object-store.js';
 import { EmbeddedObjectStore } from './objects/embedded/index.js';
 import { S3ObjectStore } from './objects/s3/index.js';
 import { createS3Service } from './services/s3/index.js';
+import { DeliveryRows } from './delivery/delivery-rows.js';
+import { DeliveryWorker } from './delivery/worker.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -38,6 +40,7 @@ export interface App {
   port: number;
   bootstrap: BootstrapResult;
   purger: RetentionPurger;
+  delivery: DeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -104,6 +107,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const address = await listen(server, config.port, config.host);
   const purger = new RetentionPurger(eventLog, clock, config.retentionDays, logger);
   purger.start();
+  const delivery = new DeliveryWorker(context, new DeliveryRows(db), {
+    intervalMs: config.deliveryIntervalSeconds * 1000,
+    limits: { maxRecords: config.deliveryMaxRecords, maxBytes: config.deliveryMaxBytes },
+  });
+  delivery.start();
   const scheme = config.tlsCert ? 'https' : 'http';
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -113,12 +121,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     port: address.port,
     bootstrap,
     purger,
+    delivery,
     async close() {
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeIdleConnections();
       });
       await purger.stop();
+      await delivery.stop();
       await eventLog.close();
       await context.objects.close();
       db.close();

@@ -56,6 +56,9 @@ const schema = z
     s3AccessKeyId: z.string().min(1).optional(),
     s3SecretAccessKey: z.string().min(1).optional(),
     s3ForcePathStyle: bool.default(true),
+    deliveryIntervalSeconds: z.coerce.number().positive().max(3600).default(300),
+    deliveryMaxRecords: z.coerce.number().int().min(1).default(10_000),
+    deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -93,6 +96,9 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   s3AccessKeyId: 'OPENTRAIL_S3_ACCESS_KEY_ID',
   s3SecretAccessKey: 'OPENTRAIL_S3_SECRET_ACCESS_KEY',
   s3ForcePathStyle: 'OPENTRAIL_S3_FORCE_PATH_STYLE',
+  deliveryIntervalSeconds: 'OPENTRAIL_DELIVERY_INTERVAL_SECONDS',
+  deliveryMaxRecords: 'OPENTRAIL_DELIVERY_MAX_RECORDS',
+  deliveryMaxBytes: 'OPENTRAIL_DELIVERY_MAX_BYTES',
 };
 
 export class ConfigError extends Error {}

@@ -33,6 +33,9 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['s3Region', '--s3-region <region>', 'signing region for --s3-endpoint [default: us-east-1]'],
   ['s3AccessKeyId', '--s3-access-key-id <id>', 'access key id for --s3-endpoint; its secret is read only from OPENTRAIL_S3_SECRET_ACCESS_KEY'],
   ['s3ForcePathStyle', '--s3-force-path-style <bool>', 'path-style bucket addressing for --s3-endpoint [default: true]'],
+  ['deliveryIntervalSeconds', '--delivery-interval-seconds <n>', 'how often trails deliver log files [default: 300]'],
+  ['deliveryMaxRecords', '--delivery-max-records <n>', 'records per log file at most [default: 10000]'],
+  ['deliveryMaxBytes', '--delivery-max-bytes <n>', 'uncompressed bytes per log file at most [default: 33554432]'],
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {

@@ -6,6 +6,10 @@
  */
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
+/**
+ * Statements run after the events appended with them, so `(SELECT last_seq FROM event_log_state
+ * WHERE id = 1)` in a statement is the seq of the last of those events.
+ */
 export interface StateChange {
   sql: string;
   params: SqlValue[];

@@ -6,16 +6,13 @@
 import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { StartLoggingRequest, StartLoggingResponse } from './generated/model.js';
-import { putTrailStatus } from './trail-changes.js';
+import { setLogging } from './trail-changes.js';
 import { findTrail } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 async function startLogging(input: StartLoggingRequest, ctx: OperationContext): Promise<StartLoggingResponse> {
   const trail = findTrail(ctx, input.Name, 'change');
-  if (!trail.status.isLogging) {
-    const status = { ...trail.status, isLogging: true, startLoggingTimeMs: ctx.services.clock.now() };
-    putTrailStatus(ctx, { ...trail, status });
-  }
+  if (!trail.status.isLogging) setLogging(ctx, trail, true);
   return {};
 }
 

@@ -6,16 +6,13 @@
 import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { StopLoggingRequest, StopLoggingResponse } from './generated/model.js';
-import { putTrailStatus } from './trail-changes.js';
+import { setLogging } from './trail-changes.js';
 import { findTrail } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 async function stopLogging(input: StopLoggingRequest, ctx: OperationContext): Promise<StopLoggingResponse> {
   const trail = findTrail(ctx, input.Name, 'change');
-  if (trail.status.isLogging) {
-    const status = { ...trail.status, isLogging: false, stopLoggingTimeMs: ctx.services.clock.now() };
-    putTrailStatus(ctx, { ...trail, status });
-  }
+  if (trail.status.isLogging) setLogging(ctx, trail, false);
   return {};
 }
 

@@ -6,6 +6,9 @@
 import type { OperationContext } from '../../aws/service.js';
 import type { Staged } from '../../trails/registry.js';
 import type { Trail } from '../../trails/trail.js';
+import { closeRange, openRange, retire } from '../../delivery/delivery-rows.js';
+
+const nothingToUndo = () => undefined;
 
 function stage(ctx: OperationContext, staged: Staged): void {
   ctx.stage(staged.changes, staged.rollback);
@@ -16,11 +19,21 @@ export function putTrail(ctx: OperationContext, trail: Trail): void {
   stage(ctx, ctx.services.trails.save(trail));
 }
 
-/** Replaces a trail whose only change is its status. */
-export function putTrailStatus(ctx: OperationContext, trail: Trail): void {
-  stage(ctx, ctx.services.trails.saveStatus(trail));
+/**
+ * Logging starts or stops: the status changes, and the trail's delivery range opens or closes at
+ * this call's event (so the StartLogging and StopLogging events are the first and last delivered).
+ */
+export function setLogging(ctx: OperationContext, trail: Trail, logging: boolean): void {
+  const now = ctx.services.clock.now();
+  const status = logging
+    ? { ...trail.status, isLogging: true, startLoggingTimeMs: now }
+    : { ...trail.status, isLogging: false, stopLoggingTimeMs: now };
+  stage(ctx, ctx.services.trails.saveStatus({ ...trail, status }));
+  ctx.stage([logging ? openRange(trail) : closeRange(trail)], nothingToUndo);
 }
 
+/** The trail goes; what it logged up to this call is still delivered (delivery-rows `retire`). */
 export function deleteTrail(ctx: OperationContext, trail: Trail): void {
   stage(ctx, ctx.services.trails.remove(trail.accountId, trail.arn));
+  ctx.stage([closeRange(trail), retire(trail)], nothingToUndo);
 }

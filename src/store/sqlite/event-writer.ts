@@ -95,8 +95,12 @@ export class EventWriter {
       // Read inside the write transaction: correct even if another connection appended.
       let seq = this.lastSeq.get() as number;
       for (const group of groups) {
-        for (const change of group.changes) this.statement(change.sql).run(change.params);
         for (const ev of group.events) this.insertOne(++seq, ev);
+        if (group.changes.length === 0) continue;
+        // A change runs after its group's events with last_seq already theirs, so it can name
+        // the seq of the call that made it (delivery ranges start and end at such calls).
+        this.setLastSeq.run(seq);
+        for (const change of group.changes) this.statement(change.sql).run(change.params);
       }
       this.setLastSeq.run(seq);
     });

@@ -123,10 +123,45 @@ CREATE TABLE trail_status (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Log file delivery, v4 (src/delivery/delivery-rows.ts). A trail's delivery stream is named
+ * `<trail ARN>@<createdAtMs>` so a trail re-created under the same ARN starts a new one. Each
+ * logging period is a range of event seqs (opened by StartLogging's event, closed by StopLogging's
+ * or DeleteTrail's) with a cursor `after_seq`; a planned batch is written down before its objects
+ * so a crash replays the same keys and contents. Trails already logging get a range from now.
+ */
+const DELIVERY_V4 = `
+CREATE TABLE delivery_ranges (
+  stream_id   TEXT NOT NULL,
+  account_id  TEXT NOT NULL,
+  trail_arn   TEXT NOT NULL,
+  opened_seq  INTEGER NOT NULL,
+  after_seq   INTEGER NOT NULL,
+  through_seq INTEGER,
+  PRIMARY KEY (stream_id, opened_seq)
+) WITHOUT ROWID;
+CREATE TABLE delivery_retired (
+  stream_id TEXT PRIMARY KEY,
+  trail     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE delivery_batches (
+  stream_id TEXT PRIMARY KEY,
+  plan      TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO delivery_ranges (stream_id, account_id, trail_arn, opened_seq, after_seq, through_seq)
+SELECT t.trail_arn || '@' || json_extract(t.definition, '$.createdAtMs'), t.account_id, t.trail_arn,
+       l.last_seq, l.last_seq, NULL
+FROM trails t
+JOIN trail_status s ON s.account_id = t.account_id AND s.trail_arn = t.trail_arn
+JOIN event_log_state l ON l.id = 1
+WHERE json_extract(s.status, '$.isLogging') = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
   { version: 3, sql: TRAILS_V3 },
+  { version: 4, sql: DELIVERY_V4 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */

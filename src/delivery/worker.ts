@@ -1,0 +1,252 @@
+/**
+ * The log file delivery worker (reference §4, DESIGN invariant 2). For every trail delivery
+ * stream (delivery-rows.ts) it reads the event log from the range cursor, keeps what the trail
+ * takes, and every `interval` (and at once when logging stopped) writes one gzipped log file per
+ * (account, region) to the trail's bucket. Exactly once across crashes: a batch's plan (keys and
+ * the events of each file) is committed before any object is written, objects are durable when
+ * putObject resolves, and the cursor moves in the commit after the last one; a plan found at start
+ * is replayed, rewriting the same keys with the same bytes. A bucket that is missing or refuses
+ * CloudTrail is retried with backoff and reported in GetTrailStatus; nothing is skipped meanwhile.
+ */
+import { Readable } from 'node:stream';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { ObjectStoreError, type ObjectStore } from '../objects/object-store.js';
+import type { EventLog, NewEvent } from '../store/event-log.js';
+import type { StateChange } from '../store/state-change.js';
+import { destinationProblem } from '../trails/destination.js';
+import type { TrailRegistry } from '../trails/registry.js';
+import type { RegionDeliveryStatus, Trail } from '../trails/trail.js';
+import { advance, forget, savePlan, streamId, type DeliveryPlan, type DeliveryRange, type DeliveryRows } from './delivery-rows.js';
+import { logFileKey } from './keys.js';
+import { gzipLogFile } from './log-file.js';
+import { collect, scan, type FileLimits, type Scan } from './scan.js';
+import { deliveryEvent } from './self-record.js';
+
+export interface DeliveryOptions {
+  /** How often a logging trail delivers (AWS: about every 5 minutes). */
+  intervalMs: number;
+  limits: FileLimits;
+}
+
+export interface DeliveryServices {
+  clock: Clock;
+  logger: Logger;
+  eventLog: EventLog;
+  objects: ObjectStore;
+  trails: TrailRegistry;
+}
+
+/** A delivery that could not reach the bucket; `code` is S3's error code. */
+class DeliveryFailure extends Error {
+  constructor(
+    readonly code: string,
+    readonly regions: string[],
+  ) {
+    super(`log file delivery failed: ${code}`);
+  }
+}
+
+interface StreamState {
+  lastFlushMs: number;
+  failures: number;
+  retryAtMs: number;
+}
+
+const MAX_POLL_MS = 1000;
+const regionsOf = (files: readonly { region: string }[]) => [...new Set(files.map((f) => f.region))];
+
+export class DeliveryWorker {
+  private readonly state = new Map<string, StreamState>();
+  private running: Promise<void> = Promise.resolve();
+  private busy = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly s: DeliveryServices,
+    private readonly rows: DeliveryRows,
+    private readonly opts: DeliveryOptions,
+  ) {}
+
+  /** Polls in real time; each pass decides by the injected clock what is due. */
+  start(): void {
+    const poll = Math.max(10, Math.min(MAX_POLL_MS, this.opts.intervalMs / 4));
+    this.timer = setInterval(() => {
+      if (!this.busy) void this.runOnce().catch((err: unknown) => this.s.logger.error({ err }, 'delivery pass failed'));
+    }, poll);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every stream; passes never overlap. Tests call this after moving the clock. */
+  runOnce(): Promise<void> {
+    const next = this.running.then(() => this.pass());
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async pass(): Promise<void> {
+    this.busy = true;
+    try {
+      const streams = this.rows.streams();
+      const plans = this.rows.pendingPlans();
+      for (const [id, ranges] of streams) {
+        try {
+          await this.serve(id, ranges[0]!, plans.get(id));
+        } catch (err) {
+          this.s.logger.error({ err, stream: id }, 'delivery failed unexpectedly');
+        }
+      }
+      for (const id of this.state.keys()) if (!streams.has(id)) this.state.delete(id);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private trailOf(id: string, range: DeliveryRange): Trail | undefined {
+    const live = this.s.trails.get(range.accountId, range.trailArn);
+    return live && streamId(live) === id ? live : this.rows.retiredTrail(id);
+  }
+
+  private async serve(id: string, first: DeliveryRange, pending: DeliveryPlan | undefined): Promise<void> {
+    const now = this.s.clock.now();
+    const trail = this.trailOf(id, first);
+    if (!trail) return this.s.eventLog.append([], forget(id));
+    let st = this.state.get(id);
+    if (!st) this.state.set(id, (st = { lastFlushMs: now, failures: 0, retryAtMs: 0 }));
+    if (now < st.retryAtMs) return;
+    try {
+      if (pending) {
+        const records = await collect(this.s.eventLog, pending.afterSeq, pending.throughSeq, pending.files);
+        await this.write(trail, id, pending, records);
+      }
+      if (await this.drain(trail, id, now, now - st.lastFlushMs >= this.opts.intervalMs)) st.lastFlushMs = now;
+      st.failures = 0;
+      st.retryAtMs = 0;
+    } catch (err) {
+      if (!(err instanceof DeliveryFailure)) throw err;
+      st.failures++;
+      st.retryAtMs = now + Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(st.failures - 1, 20));
+      this.s.logger.warn({ trail: trail.arn, code: err.code, retryInMs: st.retryAtMs - now }, 'log file delivery failed');
+      await this.recordStatus(trail, err.regions, { latestDeliveryAttemptTimeMs: now, latestDeliveryError: err.code });
+    }
+  }
+
+  /**
+   * Delivers every range of the stream that is due: all of them when the interval has passed,
+   * else only closed ones (StopLogging/DeleteTrail deliver their final file at once). True when
+   * the periodic delivery ran.
+   */
+  private async drain(trail: Trail, id: string, now: number, periodic: boolean): Promise<boolean> {
+    for (;;) {
+      const range = this.rows.streams().get(id)?.[0];
+      if (!range || (range.throughSeq === null && !periodic)) return periodic;
+      const upto = range.throughSeq ?? this.rows.lastCommittedSeq();
+      if (range.afterSeq >= upto && range.throughSeq === null) return periodic;
+      const found = await scan(this.s.eventLog, range.afterSeq, upto, this.s.trails.intakeOf(trail), this.opts.limits);
+      if (found.files.length === 0) {
+        await this.s.eventLog.append([], advance(id, range.openedSeq, found.throughSeq));
+        continue;
+      }
+      const problem = await destinationProblem(this.s.objects, {
+        bucket: trail.s3BucketName,
+        ...(trail.s3KeyPrefix ? { prefix: trail.s3KeyPrefix } : {}),
+        accountId: trail.accountId,
+        trailArn: trail.arn,
+      });
+      if (problem) throw new DeliveryFailure(problem, regionsOf(found.files));
+      const plan = this.plan(trail, id, range, found, now);
+      await this.s.eventLog.append([], [savePlan(id, plan)]);
+      await this.write(trail, id, plan, found.files.map((f) => f.records));
+    }
+  }
+
+  private plan(trail: Trail, id: string, range: DeliveryRange, found: Scan, now: number): DeliveryPlan {
+    return {
+      openedSeq: range.openedSeq,
+      afterSeq: range.afterSeq,
+      throughSeq: found.throughSeq,
+      deliveredAtMs: now,
+      bucket: trail.s3BucketName,
+      ...(trail.kmsKeyId ? { kmsKeyId: trail.kmsKeyId } : {}),
+      files: found.files.map((f) => ({
+        key: logFileKey({
+          ...(trail.s3KeyPrefix ? { prefix: trail.s3KeyPrefix } : {}),
+          accountId: f.accountId,
+          region: f.region,
+          deliveredAtMs: now,
+          identity: `${id}|${range.afterSeq}|${f.accountId}|${f.region}`,
+        }),
+        accountId: f.accountId,
+        region: f.region,
+        seqs: f.seqs,
+      })),
+    };
+  }
+
+  /** Writes the plan's objects, then moves the cursor and the trail's status in one commit. */
+  private async write(trail: Trail, id: string, plan: DeliveryPlan, records: string[][]): Promise<void> {
+    const regions = regionsOf(plan.files);
+    const bucket = await this.s.objects.headBucket(plan.bucket);
+    if (!bucket) throw new DeliveryFailure('NoSuchBucket', regions);
+    const encryption = plan.kmsKeyId ? { mode: 'aws:kms', kmsKeyId: plan.kmsKeyId } : { mode: 'AES256' };
+    const events: NewEvent[] = [];
+    for (const [i, file] of plan.files.entries()) {
+      const body = await gzipLogFile(records[i]!);
+      try {
+        await this.s.objects.putObject({
+          bucket: plan.bucket,
+          key: file.key,
+          body: Readable.from([body]),
+          contentLength: body.length,
+          contentType: 'application/json',
+          contentEncoding: 'gzip',
+          ...(plan.kmsKeyId ? { serverSideEncryption: 'aws:kms' as const, sseKmsKeyId: plan.kmsKeyId } : {}),
+        });
+      } catch (e) {
+        throw new DeliveryFailure(e instanceof ObjectStoreError ? e.code : e instanceof Error ? e.name : 'InternalError', regions);
+      }
+      const event = deliveryEvent({
+        bucket: plan.bucket,
+        bucketRegion: bucket.region,
+        bucketOwner: bucket.ownerAccountId,
+        key: file.key,
+        bytes: body.length,
+        timeMs: this.s.clock.now(),
+        encryption,
+      });
+      if (this.s.trails.selectsDataEvent(event.record)) events.push(event);
+    }
+    const now = this.s.clock.now();
+    const done = { latestDeliveryTimeMs: now, latestDeliveryAttemptTimeMs: now, latestDeliveryError: undefined };
+    await this.commitWithStatus(trail, regions, done, events, advance(id, plan.openedSeq, plan.throughSeq));
+  }
+
+  private recordStatus(trail: Trail, regions: string[], patch: RegionDeliveryStatus): Promise<void> {
+    return this.commitWithStatus(trail, regions, patch, [], []);
+  }
+
+  /** Commits `changes` (and `events`) with the trail's status in each region; a deleted trail has none. */
+  private async commitWithStatus(
+    trail: Trail,
+    regions: string[],
+    patch: RegionDeliveryStatus,
+    events: NewEvent[],
+    changes: StateChange[],
+  ): Promise<void> {
+    const live = this.s.trails.get(trail.accountId, trail.arn);
+    const staged = live && streamId(live) === streamId(trail)
+      ? regions.flatMap((r) => this.s.trails.recordDelivery(trail.accountId, trail.arn, r, patch) ?? [])
+      : [];
+    try {
+      await this.s.eventLog.append(events, [...changes, ...staged.flatMap((s) => s.changes)]);
+    } catch (err) {
+      for (const s of staged.reverse()) s.rollback();
+      throw err;
+    }
+  }
+}

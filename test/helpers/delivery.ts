@@ -1,0 +1,93 @@
+/**
+ * Helpers for delivery tests: a server on a ManualClock whose SDK clients sign with that clock,
+ * a trail that logs to a fresh bucket, and reading back what delivery wrote (every log file's
+ * key and records, gunzipped).
+ */
+import { gunzipSync } from 'node:zlib';
+import { CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { CloudTrailRecord } from '../../src/recorder/record.js';
+import type { ConfigInput } from '../../src/config.js';
+import { startTestServer, type TestServer } from './server.js';
+import { makeBucket } from './trails.js';
+
+export const INTERVAL_S = 60;
+
+export interface DeliveryServer extends TestServer {
+  clock: ManualClock;
+  /** Moves the clock past the delivery interval and runs one delivery pass. */
+  deliver(): Promise<void>;
+}
+
+export async function startDeliveryServer(config: ConfigInput = {}): Promise<DeliveryServer> {
+  const clock = new ManualClock(Date.now());
+  const server = await startTestServer({ clock, config: { deliveryIntervalSeconds: INTERVAL_S, ...config } });
+  // The SDK signs with real time plus `systemClockOffset`: keep every client on the manual clock.
+  const clients: { config: { systemClockOffset?: number } }[] = [];
+  const synced = <C extends { config: { systemClockOffset?: number } }>(c: C): C => {
+    c.config.systemClockOffset = clock.now() - Date.now();
+    clients.push(c);
+    return c;
+  };
+  return {
+    ...server,
+    clock,
+    cloudtrail: (region, creds) => synced(server.cloudtrail(region, creds)),
+    s3: (region, creds, cfg) => synced(server.s3(region, creds, cfg)),
+    async deliver() {
+      clock.advance(INTERVAL_S * 1000 + 1);
+      for (const c of clients) c.config.systemClockOffset = clock.now() - Date.now();
+      await server.app.delivery.runOnce();
+    },
+  };
+}
+
+/** Creates a bucket with CloudTrail's policy and a trail delivering to it, logging. */
+export async function loggingTrail(
+  server: DeliveryServer,
+  name: string,
+  opts: { bucket?: string; prefix?: string; multiRegion?: boolean; region?: string; start?: boolean } = {},
+): Promise<{ bucket: string; arn: string }> {
+  const bucket = await makeBucket(server, opts.bucket ?? `${name}-logs`, opts.prefix !== undefined ? { prefix: opts.prefix } : {});
+  const ct = server.cloudtrail(opts.region);
+  const out = await ct.send(
+    new CreateTrailCommand({
+      Name: name,
+      S3BucketName: bucket,
+      ...(opts.prefix !== undefined ? { S3KeyPrefix: opts.prefix } : {}),
+      ...(opts.multiRegion ? { IsMultiRegionTrail: true } : {}),
+    }),
+  );
+  if (opts.start !== false) await ct.send(new StartLoggingCommand({ Name: name }));
+  return { bucket, arn: out.TrailARN! };
+}
+
+export interface DeliveredFile {
+  key: string;
+  records: CloudTrailRecord[];
+}
+
+/** Every log file under `AWSLogs/` in the bucket, in key order, read from the object store. */
+export async function deliveredFiles(server: TestServer, bucket: string, prefix = ''): Promise<DeliveredFile[]> {
+  const objects = server.app.context.objects;
+  const files: DeliveredFile[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await objects.listObjects({ bucket, prefix, maxKeys: 1000, ...(after ? { after } : {}) });
+    for (const o of page.objects) {
+      if (!o.key.includes('/CloudTrail/')) continue;
+      const { body } = await objects.getObject(bucket, o.key);
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c as Buffer);
+      const json = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as { Records: CloudTrailRecord[] };
+      files.push({ key: o.key, records: json.Records });
+    }
+    if (!page.isTruncated || !page.nextAfter) return files;
+    after = page.nextAfter;
+  }
+}
+
+/** All delivered records of the bucket, flattened. */
+export async function deliveredRecords(server: TestServer, bucket: string, prefix = ''): Promise<CloudTrailRecord[]> {
+  return (await deliveredFiles(server, bucket, prefix)).flatMap((f) => f.records);
+}
