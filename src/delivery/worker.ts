@@ -117,7 +117,9 @@ export class DeliveryWorker {
     const trail = this.trailOf(id, first);
     if (!trail) return this.s.eventLog.append([], forget(id));
     let st = this.state.get(id);
-    if (!st) this.state.set(id, (st = { lastFlushMs: now, failures: 0, retryAtMs: 0 }));
+    // A stream first seen counts its period from StartLogging: a fresh trail delivers one
+    // interval after it started, and a backlog found at start-up is delivered at once.
+    if (!st) this.state.set(id, (st = { lastFlushMs: trail.status.startLoggingTimeMs ?? now, failures: 0, retryAtMs: 0 }));
     if (now < st.retryAtMs) return;
     try {
       if (pending) {

@@ -1,7 +1,7 @@
 /**
  * Helpers for delivery tests: a server on a ManualClock whose SDK clients sign with that clock,
  * a trail that logs to a fresh bucket, and reading back what delivery wrote (every log file's
- * key and records, gunzipped).
+ * key and records, gunzipped; or file by file, for benchmarks that deliver millions).
  */
 import { gunzipSync } from 'node:zlib';
 import { CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
@@ -19,9 +19,13 @@ export interface DeliveryServer extends TestServer {
   deliver(): Promise<void>;
 }
 
-export async function startDeliveryServer(config: ConfigInput = {}): Promise<DeliveryServer> {
-  const clock = new ManualClock(Date.now());
-  const server = await startTestServer({ clock, config: { deliveryIntervalSeconds: INTERVAL_S, ...config } });
+export async function startDeliveryServer(config: ConfigInput = {}, opts: { dataDir?: string; clock?: ManualClock } = {}): Promise<DeliveryServer> {
+  const clock = opts.clock ?? new ManualClock(Date.now());
+  const server = await startTestServer({
+    clock,
+    config: { deliveryIntervalSeconds: INTERVAL_S, ...config },
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
   // The SDK signs with real time plus `systemClockOffset`: keep every client on the manual clock.
   const clients: { config: { systemClockOffset?: number } }[] = [];
   const synced = <C extends { config: { systemClockOffset?: number } }>(c: C): C => {
@@ -67,10 +71,12 @@ export interface DeliveredFile {
   records: CloudTrailRecord[];
 }
 
-/** Every log file under `AWSLogs/` in the bucket, in key order, read from the object store. */
-export async function deliveredFiles(server: TestServer, bucket: string, prefix = ''): Promise<DeliveredFile[]> {
+/**
+ * Every log file under `AWSLogs/` in the bucket, in key order, read from the object store and
+ * gunzipped one at a time (memory stays that of one file, however many were delivered).
+ */
+export async function* logFileTexts(server: TestServer, bucket: string, prefix = ''): AsyncGenerator<{ key: string; size: number; json: Buffer }> {
   const objects = server.app.context.objects;
-  const files: DeliveredFile[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await objects.listObjects({ bucket, prefix, maxKeys: 1000, ...(after ? { after } : {}) });
@@ -79,12 +85,20 @@ export async function deliveredFiles(server: TestServer, bucket: string, prefix 
       const { body } = await objects.getObject(bucket, o.key);
       const chunks: Buffer[] = [];
       for await (const c of body) chunks.push(c as Buffer);
-      const json = JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as { Records: CloudTrailRecord[] };
-      files.push({ key: o.key, records: json.Records });
+      yield { key: o.key, size: o.size, json: gunzipSync(Buffer.concat(chunks)) };
     }
-    if (!page.isTruncated || !page.nextAfter) return files;
+    if (!page.isTruncated || !page.nextAfter) return;
     after = page.nextAfter;
   }
+}
+
+/** Every log file under `AWSLogs/` in the bucket, in key order, parsed. */
+export async function deliveredFiles(server: TestServer, bucket: string, prefix = ''): Promise<DeliveredFile[]> {
+  const files: DeliveredFile[] = [];
+  for await (const f of logFileTexts(server, bucket, prefix)) {
+    files.push({ key: f.key, records: (JSON.parse(f.json.toString('utf8')) as { Records: CloudTrailRecord[] }).Records });
+  }
+  return files;
 }
 
 /** All delivered records of the bucket, flattened. */
