@@ -16,6 +16,18 @@ export function streamId(trail: Pick<Trail, 'arn' | 'createdAtMs'>): string {
 
 const CALL_SEQ = '(SELECT last_seq FROM event_log_state WHERE id = 1)';
 
+/** The settings that decide which records a trail takes (trails/intake.ts). */
+export type Intake = Pick<Trail, 'selectors' | 'homeRegion' | 'isMultiRegionTrail' | 'includeGlobalServiceEvents'>;
+
+export function intakeOf(t: Intake): Intake {
+  return {
+    selectors: t.selectors,
+    homeRegion: t.homeRegion,
+    isMultiRegionTrail: t.isMultiRegionTrail,
+    includeGlobalServiceEvents: t.includeGlobalServiceEvents,
+  };
+}
+
 /** One logging period of a stream: events with after_seq < seq <= through_seq (open: no end). */
 export interface DeliveryRange {
   streamId: string;
@@ -24,6 +36,8 @@ export interface DeliveryRange {
   openedSeq: number;
   afterSeq: number;
   throughSeq: number | null;
+  /** Set when the range was closed by a settings change: the settings its events were recorded under. */
+  intake?: Intake;
 }
 
 export interface PlannedFile {
@@ -61,6 +75,26 @@ export function closeRange(trail: Trail): StateChange {
     sql: `UPDATE delivery_ranges SET through_seq = ${CALL_SEQ} WHERE stream_id = ? AND through_seq IS NULL`,
     params: [streamId(trail)],
   };
+}
+
+/**
+ * PutEventSelectors / UpdateTrail changed what a logging trail takes (reference §7.5: updates
+ * apply to new events): the open range ends with this call's event, keeping the settings it was
+ * logged under, and a new range starts after it.
+ */
+export function splitRange(before: Trail): StateChange[] {
+  const id = streamId(before);
+  return [
+    {
+      sql: `UPDATE delivery_ranges SET through_seq = ${CALL_SEQ}, intake = ? WHERE stream_id = ? AND through_seq IS NULL`,
+      params: [JSON.stringify(intakeOf(before)), id],
+    },
+    {
+      sql: `INSERT OR IGNORE INTO delivery_ranges (stream_id, account_id, trail_arn, opened_seq, after_seq, through_seq)
+SELECT ?, ?, ?, last_seq, last_seq, NULL FROM event_log_state WHERE id = 1`,
+      params: [id, before.accountId, before.arn],
+    },
+  ];
 }
 
 /**
@@ -117,6 +151,7 @@ interface RangeRow {
   opened_seq: number;
   after_seq: number;
   through_seq: number | null;
+  intake: string | null;
 }
 
 /** Reads through the main connection (WAL: sees every committed write of the writer thread). */
@@ -144,6 +179,8 @@ export class DeliveryRows {
         openedSeq: r.opened_seq,
         afterSeq: r.after_seq,
         throughSeq: r.through_seq,
+        // Only splitRange writes intake, hence the cast.
+        ...(r.intake === null ? {} : { intake: JSON.parse(r.intake) as Intake }),
       };
       const list = out.get(r.stream_id);
       if (list) list.push(range);

@@ -149,7 +149,8 @@ export class DeliveryWorker {
       if (!range || (range.throughSeq === null && !periodic)) return periodic;
       const upto = range.throughSeq ?? this.rows.lastCommittedSeq();
       if (range.afterSeq >= upto && range.throughSeq === null) return periodic;
-      const found = await scan(this.s.eventLog, range.afterSeq, upto, this.s.trails.intakeOf(trail), this.opts.limits);
+      const takes = this.s.trails.intakeOf(range.intake ? { ...trail, ...range.intake } : trail);
+      const found = await scan(this.s.eventLog, range.afterSeq, upto, takes, this.opts.limits);
       if (found.files.length === 0) {
         await this.s.eventLog.append([], advance(id, range.openedSeq, found.throughSeq));
         continue;

@@ -50,7 +50,14 @@ export async function startDeliveryServer(config: ConfigInput = {}, opts: { data
 export async function loggingTrail(
   server: DeliveryServer,
   name: string,
-  opts: { bucket?: string; prefix?: string; multiRegion?: boolean; region?: string; start?: boolean } = {},
+  opts: {
+    bucket?: string;
+    prefix?: string;
+    multiRegion?: boolean;
+    includeGlobalServiceEvents?: boolean;
+    region?: string;
+    start?: boolean;
+  } = {},
 ): Promise<{ bucket: string; arn: string }> {
   const bucket = await makeBucket(server, opts.bucket ?? `${name}-logs`, opts.prefix !== undefined ? { prefix: opts.prefix } : {});
   const ct = server.cloudtrail(opts.region);
@@ -60,10 +67,21 @@ export async function loggingTrail(
       S3BucketName: bucket,
       ...(opts.prefix !== undefined ? { S3KeyPrefix: opts.prefix } : {}),
       ...(opts.multiRegion ? { IsMultiRegionTrail: true } : {}),
+      ...(opts.includeGlobalServiceEvents !== undefined ? { IncludeGlobalServiceEvents: opts.includeGlobalServiceEvents } : {}),
     }),
   );
   if (opts.start !== false) await ct.send(new StartLoggingCommand({ Name: name }));
   return { bucket, arn: out.TrailARN! };
+}
+
+/**
+ * A log file's key without a trail prefix (reference §4.1): date folders and stamp, then 16
+ * characters of [A-Za-z0-9]. `region` is a regex source without groups; by default any region.
+ */
+export function logFileKeyPattern(accountId: string, region = '[a-z]{2}(?:-[a-z]+)+-\\d'): RegExp {
+  return new RegExp(
+    `^AWSLogs/${accountId}/CloudTrail/(${region})/\\d{4}/\\d{2}/\\d{2}/${accountId}_CloudTrail_\\1_\\d{8}T\\d{4}Z_[A-Za-z0-9]{16}\\.json\\.gz$`,
+  );
 }
 
 export interface DeliveredFile {

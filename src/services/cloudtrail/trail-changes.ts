@@ -6,7 +6,7 @@
 import type { OperationContext } from '../../aws/service.js';
 import type { Staged } from '../../trails/registry.js';
 import type { Trail } from '../../trails/trail.js';
-import { closeRange, openRange, retire } from '../../delivery/delivery-rows.js';
+import { closeRange, intakeOf, openRange, retire, splitRange } from '../../delivery/delivery-rows.js';
 
 const nothingToUndo = () => undefined;
 
@@ -14,9 +14,16 @@ function stage(ctx: OperationContext, staged: Staged): void {
   ctx.stage(staged.changes, staged.rollback);
 }
 
-/** Creates or replaces a trail. */
+/**
+ * Creates or replaces a trail. When a logging trail starts taking other records, what it logged
+ * so far stays judged by the settings it was logged under (delivery-rows `splitRange`).
+ */
 export function putTrail(ctx: OperationContext, trail: Trail): void {
+  const before = ctx.services.trails.get(trail.accountId, trail.arn);
   stage(ctx, ctx.services.trails.save(trail));
+  if (before?.status.isLogging && JSON.stringify(intakeOf(before)) !== JSON.stringify(intakeOf(trail))) {
+    ctx.stage(splitRange(before), nothingToUndo);
+  }
 }
 
 /**

@@ -128,7 +128,9 @@ CREATE TABLE trail_status (
  * `<trail ARN>@<createdAtMs>` so a trail re-created under the same ARN starts a new one. Each
  * logging period is a range of event seqs (opened by StartLogging's event, closed by StopLogging's
  * or DeleteTrail's) with a cursor `after_seq`; a planned batch is written down before its objects
- * so a crash replays the same keys and contents. Trails already logging get a range from now.
+ * so a crash replays the same keys and contents. A range closed because the trail's selectors or
+ * region scope changed keeps those settings (`intake`, JSON) so its events are judged by the
+ * settings they were recorded under. Trails already logging get a range from now.
  */
 const DELIVERY_V4 = `
 CREATE TABLE delivery_ranges (
@@ -138,6 +140,7 @@ CREATE TABLE delivery_ranges (
   opened_seq  INTEGER NOT NULL,
   after_seq   INTEGER NOT NULL,
   through_seq INTEGER,
+  intake      TEXT,
   PRIMARY KEY (stream_id, opened_seq)
 ) WITHOUT ROWID;
 CREATE TABLE delivery_retired (
