@@ -60,8 +60,10 @@ export interface ObjectMeta {
   contentLanguage?: string;
   /** `x-amz-meta-*` without the prefix, names lower-cased. */
   userMetadata: Record<string, string>;
-  /** Always 'AES256' for the embedded store (SSE-S3 semantics); what the backend says for s3. */
+  /** 'AES256' (SSE-S3) or 'aws:kms' (SSE-KMS) for the embedded store; what the backend says for s3. */
   serverSideEncryption?: string;
+  /** The KMS key ARN when `serverSideEncryption` is 'aws:kms'. */
+  sseKmsKeyId?: string;
 }
 
 /** What the caller supplies with a PUT (everything but the bytes). */
@@ -77,7 +79,17 @@ export interface PutObjectInput {
   cacheControl?: string;
   contentLanguage?: string;
   userMetadata?: Record<string, string>;
+  /** SSE-S3 when absent. 'aws:kms' encrypts under `sseKmsKeyId` (a key OpenTrail manages). */
+  serverSideEncryption?: 'AES256' | 'aws:kms';
+  /** KMS key ARN (or id); only with 'aws:kms'. */
+  sseKmsKeyId?: string;
 }
+
+/** How a write asks for its object to be encrypted at rest (S3's `x-amz-server-side-encryption*`). */
+export type ObjectEncryption = Pick<PutObjectInput, 'serverSideEncryption' | 'sseKmsKeyId'>;
+
+/** An object's HTTP headers and user metadata, as a write sets them. */
+export type ObjectMetadata = Omit<PutObjectInput, 'bucket' | 'key' | 'body' | 'contentLength' | keyof ObjectEncryption>;
 
 /** Inclusive byte range, already resolved against the object size by the caller or the store. */
 export interface ByteRange {
@@ -149,12 +161,15 @@ export interface ObjectStore {
   /** No error when the key does not exist (S3 semantics). */
   deleteObject(bucket: string, key: string): Promise<void>;
   /**
-   * Copies bytes and, unless `metadata` is given (MetadataDirective REPLACE), metadata.
+   * Copies bytes and, unless `metadata` is given (MetadataDirective REPLACE), metadata. The
+   * target is encrypted as `encryption` says when given (S3 takes a copy's encryption from the
+   * request whatever the directive), else as the source is.
    */
   copyObject(
     source: { bucket: string; key: string },
     target: { bucket: string; key: string },
-    metadata?: Omit<PutObjectInput, 'bucket' | 'key' | 'body' | 'contentLength'>,
+    metadata?: ObjectMetadata,
+    encryption?: ObjectEncryption,
   ): Promise<ObjectMeta>;
   listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
 

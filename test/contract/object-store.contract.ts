@@ -6,6 +6,7 @@
 import { after, before, describe } from 'node:test';
 import type { ObjectStore } from '../../src/objects/object-store.js';
 import { bucketCases } from './object-store-buckets.js';
+import { encryptionCases } from './object-store-encryption.js';
 import { objectCases } from './object-store-objects.js';
 import { listingCases } from './object-store-listing.js';
 import { multipartCases } from './object-store-multipart.js';
@@ -28,5 +29,6 @@ export function objectStoreContract(name: string, open: () => Promise<OpenedStor
     objectCases(store);
     listingCases(store);
     multipartCases(store);
+    encryptionCases(store);
   });
 }

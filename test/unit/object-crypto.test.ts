@@ -57,3 +57,23 @@ test('the master key must be 32 bytes and never appears in errors', () => {
     return true;
   });
 });
+
+test('SSE-KMS: a data key wrapped for one KMS key opens only through that key; rewrap moves it between keys', () => {
+  const master = randomBytes(32);
+  const plainPath = new KeyWrapper(master);
+  const keyA = 'arn:aws:kms:us-east-1:111122223333:key/a';
+  const { crypt, cipher } = plainPath.forKmsKey(keyA).newChunk();
+  const sealed = cipher.seal(0, true, Buffer.from('kms'));
+  // Derived from the master key and the key id alone: another wrapper instance opens it.
+  assert.equal(new KeyWrapper(Buffer.from(master)).forKmsKey(keyA).open(crypt).open(0, true, sealed).toString(), 'kms');
+  assert.throws(() => plainPath.open(crypt), CorruptObjectError);
+  assert.throws(() => plainPath.forKmsKey(`${keyA}2`).open(crypt), CorruptObjectError);
+  assert.throws(() => new KeyWrapper(randomBytes(32)).forKmsKey(keyA).open(crypt), CorruptObjectError);
+  assert.equal(plainPath.forKmsKey(undefined), plainPath);
+  assert.equal(plainPath.forKmsKey(keyA).forKmsKey(undefined).kmsKeyId, undefined);
+
+  const toPlain = plainPath.rewrap(crypt, plainPath.forKmsKey(keyA));
+  assert.equal(plainPath.open(toPlain).open(0, true, sealed).toString(), 'kms', 'same data key, same file');
+  assert.throws(() => plainPath.forKmsKey(keyA).open(toPlain), CorruptObjectError);
+  assert.throws(() => plainPath.rewrap(crypt, plainPath), CorruptObjectError, 'rewrap needs the key it is wrapped under');
+});

@@ -1,6 +1,8 @@
 /**
- * Encryption at rest (SSE-S3 semantics): every chunk file has its own random 256-bit data key,
- * stored wrapped (AES-256-GCM) by the master key in the chunk's `crypt` metadata. The file is a
+ * Encryption at rest: every chunk file has its own random 256-bit data key, stored wrapped
+ * (AES-256-GCM) in the chunk's `crypt` metadata by the master key (SSE-S3) or, for an SSE-KMS
+ * object, by a key derived from the master key for its KMS key ARN (HKDF-SHA256, the ARN as
+ * info): OpenTrail manages that key, and only it unwraps the object's data keys. The file is a
  * sequence of AES-256-GCM segments of `segmentSize` plaintext bytes (the last may be shorter,
  * and an empty chunk is one empty segment), each followed by its 16-byte tag. A segment's nonce
  * is `prefix(7) | index(4, BE) | last(1)`: the random per-chunk prefix plus the position, so a
@@ -10,7 +12,7 @@
  * WebCrypto's pooled jobs (which copy both ways), and the MD5 of large bodies runs on its own
  * thread (md5-worker.ts), so the two still use both cores.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 export const TAG_BYTES = 16;
 /**
@@ -26,6 +28,8 @@ const KEY_BYTES = 32;
 /** version | segment log2 | nonce prefix: authenticated as AAD of the key wrap. */
 const HEADER_BYTES = 2 + PREFIX_BYTES;
 const CRYPT_BYTES = HEADER_BYTES + WRAP_NONCE_BYTES + KEY_BYTES + TAG_BYTES;
+/** HKDF salt of SSE-KMS wrapping keys: separates them from any other use of the master key. */
+const KMS_WRAP_SALT = Buffer.from('opentrail/objects/sse-kms/v1');
 
 /** Raised when stored bytes fail authentication; never carries key material. */
 export class CorruptObjectError extends Error {
@@ -77,13 +81,27 @@ export class SegmentCipher {
   }
 }
 
-/** Creates and opens chunk keys under the master key. */
+/** Creates and opens chunk keys under the master key, or under one SSE-KMS key derived from it. */
 export class KeyWrapper {
   private readonly masterKey: Buffer;
+  /** What wraps data keys: the master key itself, or the KMS key's derived key. */
+  private readonly wrapKey: Buffer;
 
-  constructor(masterKey: Uint8Array, private readonly segmentLog2 = DEFAULT_SEGMENT_LOG2) {
+  constructor(
+    masterKey: Uint8Array,
+    private readonly segmentLog2 = DEFAULT_SEGMENT_LOG2,
+    /** The KMS key ARN this wrapper serves (SSE-KMS); undefined for SSE-S3. */
+    readonly kmsKeyId?: string,
+  ) {
     if (masterKey.length !== KEY_BYTES) throw new Error(`the object store master key must be ${KEY_BYTES} bytes`);
     this.masterKey = Buffer.from(masterKey);
+    this.wrapKey =
+      kmsKeyId === undefined ? this.masterKey : Buffer.from(hkdfSync('sha256', this.masterKey, KMS_WRAP_SALT, kmsKeyId, KEY_BYTES));
+  }
+
+  /** The wrapper for objects under `kmsKeyId` (SSE-KMS), or for SSE-S3 ones when undefined. */
+  forKmsKey(kmsKeyId: string | undefined): KeyWrapper {
+    return kmsKeyId === this.kmsKeyId ? this : new KeyWrapper(this.masterKey, this.segmentLog2, kmsKeyId);
   }
 
   /** A fresh data key: the `crypt` blob to store and the cipher to write with. */
@@ -93,15 +111,29 @@ export class KeyWrapper {
     header[1] = this.segmentLog2;
     randomBytes(PREFIX_BYTES).copy(header, 2);
     const dataKey = randomBytes(KEY_BYTES);
-    const wrapNonce = randomBytes(WRAP_NONCE_BYTES);
-    const wrap = createCipheriv('aes-256-gcm', this.masterKey, wrapNonce).setAAD(header);
-    const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
-    const crypt = Buffer.concat([header, wrapNonce, wrapped, wrap.getAuthTag()]);
-    return { crypt, cipher: cipherFor(header, dataKey) };
+    return { crypt: this.wrap(header, dataKey), cipher: cipherFor(header, dataKey) };
   }
 
   /** The cipher for a stored chunk; CorruptObjectError if `crypt` was altered or the key differs. */
   open(crypt: Uint8Array): SegmentCipher {
+    const { header, dataKey } = this.unwrap(crypt);
+    return cipherFor(header, dataKey);
+  }
+
+  /** `crypt`, which `from` opens, wrapped under this wrapper's key instead: same data key and file. */
+  rewrap(crypt: Uint8Array, from: KeyWrapper): Buffer {
+    const { header, dataKey } = from.unwrap(crypt);
+    return this.wrap(header, dataKey);
+  }
+
+  private wrap(header: Buffer, dataKey: Buffer): Buffer {
+    const wrapNonce = randomBytes(WRAP_NONCE_BYTES);
+    const wrap = createCipheriv('aes-256-gcm', this.wrapKey, wrapNonce).setAAD(header);
+    const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
+    return Buffer.concat([header, wrapNonce, wrapped, wrap.getAuthTag()]);
+  }
+
+  private unwrap(crypt: Uint8Array): { header: Buffer; dataKey: Buffer } {
     const bytes = Buffer.from(crypt.buffer, crypt.byteOffset, crypt.byteLength);
     if (bytes.length !== CRYPT_BYTES || bytes[0] !== VERSION) throw new CorruptObjectError('key record');
     const header = bytes.subarray(0, HEADER_BYTES);
@@ -109,14 +141,12 @@ export class KeyWrapper {
     const wrapNonce = bytes.subarray(at, (at += WRAP_NONCE_BYTES));
     const wrapped = bytes.subarray(at, (at += KEY_BYTES));
     const tag = bytes.subarray(at);
-    let dataKey: Buffer;
     try {
-      const unwrap = createDecipheriv('aes-256-gcm', this.masterKey, wrapNonce).setAAD(header).setAuthTag(tag);
-      dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
+      const unwrap = createDecipheriv('aes-256-gcm', this.wrapKey, wrapNonce).setAAD(header).setAuthTag(tag);
+      return { header, dataKey: Buffer.concat([unwrap.update(wrapped), unwrap.final()]) };
     } catch {
       throw new CorruptObjectError('key record; was the master key changed?');
     }
-    return cipherFor(header, dataKey);
   }
 }
 

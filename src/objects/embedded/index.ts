@@ -15,7 +15,9 @@ import type {
   GetObjectResult,
   ListObjectsInput,
   ListObjectsResult,
+  ObjectEncryption,
   ObjectMeta,
+  ObjectMetadata,
   ObjectStore,
   PartInfo,
   PutObjectInput,
@@ -29,14 +31,14 @@ import { s3Error } from './errors.js';
 import { ChunkFiles } from './files.js';
 import { Md5Worker } from './md5-worker.js';
 import { listObjects } from './listing.js';
-import { headersFrom, objectMeta, type HeaderInput, type ObjectHeaders } from './meta.js';
+import { encryptionOf, headersFrom, objectMeta, type ObjectHeaders } from './meta.js';
 import { Multipart } from './multipart.js';
 import { openObjectDatabase } from './schema.js';
 
 export interface EmbeddedObjectStoreOptions {
   /** e.g. `<dataDir>/objects`; created if missing. */
   dir: string;
-  /** 32 bytes; wraps every object's data key. */
+  /** 32 bytes; wraps every object's data key (SSE-KMS objects': through a key derived from it). */
   masterKey: Uint8Array;
   clock: Clock;
 }
@@ -64,7 +66,7 @@ export class EmbeddedObjectStore implements ObjectStore {
     private readonly keys: KeyWrapper,
     private readonly clock: Clock,
   ) {
-    this.multipart = new Multipart(catalog, files, (body) => writeChunk(body, files, keys, this.md5), clock);
+    this.multipart = new Multipart(catalog, files, (body, kmsKeyId) => writeChunk(body, files, keys.forKmsKey(kmsKeyId), this.md5), clock);
     this.commits = new GroupCommit(async (group) => {
       catalog.db.transaction(() => {
         for (const pending of group) pending.dropped = catalog.commitObject(pending.object);
@@ -121,8 +123,9 @@ export class EmbeddedObjectStore implements ObjectStore {
 
   async putObject(input: PutObjectInput): Promise<ObjectMeta> {
     this.catalog.requireBucket(input.bucket);
-    const chunk = await writeChunk(input.body, this.files, this.keys, this.md5);
-    return this.groupCommit(input.bucket, input.key, headersFrom(input), {
+    const headers = headersFrom(input, input);
+    const chunk = await writeChunk(input.body, this.files, this.keys.forKmsKey(headers.sseKmsKeyId), this.md5);
+    return this.groupCommit(input.bucket, input.key, headers, {
       size: chunk.size,
       etag: `"${chunk.md5.toString('hex')}"`,
       chunks: [chunk],
@@ -142,7 +145,8 @@ export class EmbeddedObjectStore implements ObjectStore {
     this.files.pin(names);
     // Object mode hands each decrypted segment on as it is (a byte-mode buffer would concatenate
     // whatever is queued, copying it); the chunks are still Buffers for any byte consumer.
-    const body = Readable.from(readChunks(chunks, served?.start ?? 0, served?.end ?? meta.size - 1, this.files, this.keys), {
+    const keys = this.keys.forKmsKey(meta.sseKmsKeyId);
+    const body = Readable.from(readChunks(chunks, served?.start ?? 0, served?.end ?? meta.size - 1, this.files, keys), {
       objectMode: true,
       highWaterMark: READ_AHEAD_SEGMENTS,
     });
@@ -162,16 +166,19 @@ export class EmbeddedObjectStore implements ObjectStore {
   async copyObject(
     source: { bucket: string; key: string },
     target: { bucket: string; key: string },
-    metadata?: HeaderInput,
+    metadata?: ObjectMetadata,
+    encryption?: ObjectEncryption,
   ): Promise<ObjectMeta> {
-    // Copies share the encrypted files: a copy of any size is one metadata commit.
+    // Copies share the encrypted files: a copy of any size is one metadata commit (a copy under
+    // another key re-wraps each chunk's data key, not its bytes).
     const meta = this.requireObject(source.bucket, source.key);
-    const headers = metadata ? headersFrom(metadata) : headersFrom(meta);
-    return this.commit(target.bucket, target.key, headers, {
-      size: meta.size,
-      etag: meta.etag,
-      chunks: this.catalog.chunks(source.bucket, source.key),
-    });
+    const headers = headersFrom(metadata ?? meta, encryption ?? encryptionOf(meta));
+    let chunks = this.catalog.chunks(source.bucket, source.key);
+    if (headers.sseKmsKeyId !== meta.sseKmsKeyId) {
+      const [from, to] = [this.keys.forKmsKey(meta.sseKmsKeyId), this.keys.forKmsKey(headers.sseKmsKeyId)];
+      chunks = chunks.map((c) => ({ ...c, crypt: to.rewrap(c.crypt, from) }));
+    }
+    return this.commit(target.bucket, target.key, headers, { size: meta.size, etag: meta.etag, chunks });
   }
 
   async listObjects(input: ListObjectsInput): Promise<ListObjectsResult> {

@@ -27,7 +27,8 @@ export class Multipart {
   constructor(
     private readonly catalog: Catalog,
     private readonly files: ChunkFiles,
-    private readonly writeChunk: (body: Readable) => Promise<WrittenChunk>,
+    /** Writes a chunk whose data key is wrapped for `kmsKeyId` (SSE-KMS) or the master key. */
+    private readonly writeChunk: (body: Readable, kmsKeyId: string | undefined) => Promise<WrittenChunk>,
     private readonly clock: Clock,
   ) {}
 
@@ -36,7 +37,7 @@ export class Multipart {
     const uploadId = randomBytes(32).toString('base64url');
     this.catalog
       .q('INSERT INTO uploads (upload_id, bucket, key, created_ms, headers) VALUES (?, ?, ?, ?, ?)')
-      .run(uploadId, input.bucket, keyBytes(input.key), this.clock.now(), JSON.stringify(headersFrom(input)));
+      .run(uploadId, input.bucket, keyBytes(input.key), this.clock.now(), JSON.stringify(headersFrom(input, input)));
     return { uploadId };
   }
 
@@ -45,8 +46,9 @@ export class Multipart {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
       throw s3Error('InvalidArgument', `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`);
     }
-    this.requireUpload(bucket, key, uploadId);
-    const chunk = await this.writeChunk(input.body);
+    // Parts are encrypted as the object will be: completion only lists them.
+    const { sseKmsKeyId } = this.requireUpload(bucket, key, uploadId);
+    const chunk = await this.writeChunk(input.body, sseKmsKeyId);
     const etag = `"${chunk.md5.toString('hex')}"`;
     let dropped: string[];
     try {

@@ -2,7 +2,8 @@
  * The ObjectStore over any S3-compatible endpoint (AWS S3, MinIO, ...) through
  * @aws-sdk/client-s3. Bodies stream both ways: a PUT of known length is one streamed PutObject,
  * one of unknown length goes through lib-storage's Upload (bounded memory, multipart when large).
- * Encryption at rest is the endpoint's; `serverSideEncryption` reports what it says.
+ * Encryption at rest is the endpoint's: a write's SSE-KMS key (or explicit SSE-S3) is passed on,
+ * and `serverSideEncryption` / `sseKmsKeyId` report what the endpoint says.
  */
 import {
   CopyObjectCommand,
@@ -26,7 +27,9 @@ import type {
   GetObjectResult,
   ListObjectsInput,
   ListObjectsResult,
+  ObjectEncryption,
   ObjectMeta,
+  ObjectMetadata,
   ObjectStore,
   PartInfo,
   PutObjectInput,
@@ -35,7 +38,7 @@ import { s3Error } from '../embedded/errors.js';
 import { createBucket, headBucket, listBuckets } from './buckets.js';
 import { call, isNotFound, mapError } from './errors.js';
 import { listObjects } from './listing.js';
-import { metaFromHead, sdkHeaders, type HeaderInput } from './meta.js';
+import { encryptionOf, metaFromHead, sdkEncryption, sdkHeaders } from './meta.js';
 import { S3Multipart } from './multipart.js';
 
 export interface S3ObjectStoreOptions {
@@ -100,7 +103,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putObject(input: PutObjectInput): Promise<ObjectMeta> {
-    const params = { Bucket: input.bucket, Key: input.key, Body: input.body, ...sdkHeaders(input) };
+    const params = { Bucket: input.bucket, Key: input.key, Body: input.body, ...sdkHeaders(input), ...sdkEncryption(input) };
     if (input.contentLength !== undefined) {
       await call(() => this.client.send(new PutObjectCommand({ ...params, ContentLength: input.contentLength })));
     } else {
@@ -140,8 +143,11 @@ export class S3ObjectStore implements ObjectStore {
   async copyObject(
     source: { bucket: string; key: string },
     target: { bucket: string; key: string },
-    metadata?: HeaderInput,
+    metadata?: ObjectMetadata,
+    encryption?: ObjectEncryption,
   ): Promise<ObjectMeta> {
+    // S3 gives a copy the bucket's default encryption unless asked: keeping the source's means asking for it.
+    const targetEncryption = encryption ?? encryptionOf(await this.requireHead(source.bucket, source.key));
     await call(() =>
       this.client.send(
         new CopyObjectCommand({
@@ -149,6 +155,7 @@ export class S3ObjectStore implements ObjectStore {
           Key: target.key,
           CopySource: `${source.bucket}/${encodeURIComponent(source.key)}`,
           ...(metadata ? { MetadataDirective: 'REPLACE', ...sdkHeaders(metadata) } : { MetadataDirective: 'COPY' }),
+          ...sdkEncryption(targetEncryption),
         }),
       ),
     );

@@ -1,14 +1,13 @@
 /** Converts between the interface's object metadata and the SDK's request/response members. */
 import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { ObjectMeta, PutObjectInput } from '../object-store.js';
-
-export type HeaderInput = Omit<PutObjectInput, 'bucket' | 'key' | 'body' | 'contentLength'>;
+import { kmsKeyOf } from '../encryption.js';
+import type { ObjectEncryption, ObjectMeta, ObjectMetadata } from '../object-store.js';
 
 /** What S3 reports for an object stored without a Content-Type (the SDK would send its own). */
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
 /** The SDK members that carry an object's headers and user metadata on PUT/copy/create. */
-export function sdkHeaders(input: HeaderInput) {
+export function sdkHeaders(input: ObjectMetadata) {
   return {
     ContentType: input.contentType ?? DEFAULT_CONTENT_TYPE,
     ContentEncoding: input.contentEncoding,
@@ -17,6 +16,25 @@ export function sdkHeaders(input: HeaderInput) {
     ContentLanguage: input.contentLanguage,
     Metadata: lowerNames(input.userMetadata ?? {}),
   };
+}
+
+/**
+ * The SDK members asking for an encryption. None when the write names none: the endpoint then
+ * applies its default (SSE-S3 on AWS), and some compatible servers refuse any SSE header unless
+ * they have a KMS of their own.
+ */
+export function sdkEncryption(encryption: ObjectEncryption): { ServerSideEncryption?: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string } {
+  const kmsKeyId = kmsKeyOf(encryption);
+  if (kmsKeyId !== undefined) return { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId };
+  return encryption.serverSideEncryption === 'AES256' ? { ServerSideEncryption: 'AES256' } : {};
+}
+
+/** The encryption the endpoint reports for an object, as a write would ask for it (copies keep it). */
+export function encryptionOf(meta: ObjectMeta): ObjectEncryption {
+  if (meta.serverSideEncryption === 'aws:kms' && meta.sseKmsKeyId !== undefined) {
+    return { serverSideEncryption: 'aws:kms', sseKmsKeyId: meta.sseKmsKeyId };
+  }
+  return meta.serverSideEncryption === 'AES256' ? { serverSideEncryption: 'AES256' } : {};
 }
 
 type HeadLike = Pick<
@@ -31,6 +49,7 @@ type HeadLike = Pick<
   | 'ContentLanguage'
   | 'Metadata'
   | 'ServerSideEncryption'
+  | 'SSEKMSKeyId'
 >;
 
 /** ObjectMeta from a HEAD/GET response; `size` overrides ContentLength (a ranged GET). */
@@ -48,6 +67,7 @@ export function metaFromHead(key: string, out: HeadLike, size = out.ContentLengt
   if (out.CacheControl !== undefined) meta.cacheControl = out.CacheControl;
   if (out.ContentLanguage !== undefined) meta.contentLanguage = out.ContentLanguage;
   if (out.ServerSideEncryption !== undefined) meta.serverSideEncryption = out.ServerSideEncryption;
+  if (out.SSEKMSKeyId !== undefined) meta.sseKmsKeyId = out.SSEKMSKeyId;
   return meta;
 }
 

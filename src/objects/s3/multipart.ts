@@ -12,7 +12,7 @@ import { buffer } from 'node:stream/consumers';
 import { ObjectStoreError, type CompletedPart, type ObjectMeta, type PartInfo, type PutObjectInput } from '../object-store.js';
 import { s3Error } from '../embedded/errors.js';
 import { call } from './errors.js';
-import { sdkHeaders } from './meta.js';
+import { sdkEncryption, sdkHeaders } from './meta.js';
 
 export class S3Multipart {
   constructor(
@@ -22,7 +22,9 @@ export class S3Multipart {
 
   async create(input: Omit<PutObjectInput, 'body' | 'contentLength'>): Promise<{ uploadId: string }> {
     const out = await call(() =>
-      this.client.send(new CreateMultipartUploadCommand({ Bucket: input.bucket, Key: input.key, ...sdkHeaders(input) })),
+      this.client.send(
+        new CreateMultipartUploadCommand({ Bucket: input.bucket, Key: input.key, ...sdkHeaders(input), ...sdkEncryption(input) }),
+      ),
     );
     return { uploadId: out.UploadId ?? '' };
   }

@@ -5,11 +5,10 @@
  * dates and owner ids.
  */
 import { createHash } from 'node:crypto';
-import type { ObjectMeta, PutObjectInput } from '../../objects/object-store.js';
+import type { ObjectMeta, ObjectMetadata } from '../../objects/object-store.js';
+import { encryptionHeaders } from './encryption.js';
 import type { S3Request } from './request.js';
 import { S3Error } from './errors.js';
-
-type ObjectMetadataInput = Omit<PutObjectInput, 'bucket' | 'key' | 'body' | 'contentLength'>;
 
 /** S3's content type for objects stored without one. */
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -44,13 +43,13 @@ export function objectHeaders(meta: ObjectMeta): Record<string, string> {
   if (meta.contentDisposition) headers['content-disposition'] = meta.contentDisposition;
   if (meta.cacheControl) headers['cache-control'] = meta.cacheControl;
   if (meta.contentLanguage) headers['content-language'] = meta.contentLanguage;
-  if (meta.serverSideEncryption) headers['x-amz-server-side-encryption'] = meta.serverSideEncryption;
+  Object.assign(headers, encryptionHeaders(meta));
   for (const [name, value] of Object.entries(meta.userMetadata)) headers[`${USER_METADATA_PREFIX}${name}`] = value;
   return headers;
 }
 
 /** The metadata an upload or a REPLACE copy sets, from its request headers. */
-export function metadataFromRequest(req: S3Request): ObjectMetadataInput {
+export function metadataFromRequest(req: S3Request): ObjectMetadata {
   const userMetadata: Record<string, string> = {};
   let size = 0;
   for (const name of req.headerNames()) {
@@ -66,7 +65,7 @@ export function metadataFromRequest(req: S3Request): ObjectMetadataInput {
       MaxSizeAllowed: String(MAX_USER_METADATA_BYTES),
     });
   }
-  const input: ObjectMetadataInput = { userMetadata };
+  const input: ObjectMetadata = { userMetadata };
   const contentType = req.header('content-type');
   if (contentType) input.contentType = contentType;
   const encoding = req.header('content-encoding')?.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked').join(', ');

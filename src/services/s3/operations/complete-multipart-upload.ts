@@ -4,10 +4,10 @@
  * InvalidPartOrder, EntityTooSmall).
  */
 import type { CompletedPart } from '../../../objects/object-store.js';
+import { encryptionHeaders } from '../encryption.js';
 import { S3Errors } from '../errors.js';
 import type { S3Operation, S3Request } from '../request.js';
 import { childrenNamed, childText, parseXml, xmlDocument } from '../xml.js';
-import { encryptionHeaders } from './put-object.js';
 
 async function readParts(req: S3Request): Promise<CompletedPart[]> {
   const doc = parseXml(await req.body.text());

@@ -1,14 +1,16 @@
 /**
  * CopyObject: `x-amz-copy-source` names `[/]bucket/key` (percent-encoded); the caller must own
  * the source bucket too. Metadata is copied unless `x-amz-metadata-directive: REPLACE` takes it
- * from this request; copying an object onto itself without REPLACE is refused, as S3 does.
+ * from this request; the encryption always comes from this request (SSE-S3 when it names none),
+ * as in S3. Copying an object onto itself without REPLACE or an encryption header is refused, as
+ * S3 does.
  */
 import { ObjectStoreError } from '../../../objects/object-store.js';
+import { encryptionFromRequest, encryptionHeaders } from '../encryption.js';
 import { S3Errors } from '../errors.js';
 import { metadataFromRequest, xmlDate } from '../object-headers.js';
 import type { S3Operation, S3Request } from '../request.js';
 import { xmlDocument } from '../xml.js';
-import { encryptionHeaders } from './put-object.js';
 
 interface CopySource {
   bucket: string;
@@ -50,8 +52,10 @@ export const copyObject: S3Operation = {
     const header = req.header('x-amz-copy-source') ?? '';
     const source = parseCopySource(header);
     const directive = metadataDirective(req);
+    const encryption = encryptionFromRequest(req);
     await checkSourceBucket(req, source.bucket);
-    if (directive === 'COPY' && source.bucket === req.bucket && source.key === req.key) {
+    const reencrypts = encryption.serverSideEncryption !== undefined;
+    if (directive === 'COPY' && !reencrypts && source.bucket === req.bucket && source.key === req.key) {
       throw S3Errors.invalidRequest(
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
@@ -59,16 +63,16 @@ export const copyObject: S3Operation = {
     const metadata = directive === 'REPLACE' ? metadataFromRequest(req) : undefined;
     let meta;
     try {
-      meta = await req.store.copyObject(source, { bucket: req.bucket, key: req.key }, metadata);
+      meta = await req.store.copyObject(source, { bucket: req.bucket, key: req.key }, metadata, encryption);
     } catch (e) {
       if (e instanceof ObjectStoreError && e.code === 'NoSuchKey') throw S3Errors.noSuchKey(source.key);
       throw e;
     }
-    const encryption = encryptionHeaders(meta);
+    const applied = encryptionHeaders(meta);
     return {
-      headers: encryption,
+      headers: applied,
       body: xmlDocument('CopyObjectResult', [['LastModified', xmlDate(meta.lastModifiedMs)], ['ETag', meta.etag]]),
-      responseElements: encryption,
+      responseElements: applied,
     };
   },
 };

@@ -1,21 +1,17 @@
 /**
  * PutObject: streams the verified body into the store (up to 5 GiB, constant memory) with the
- * metadata from the request headers; answers the ETag, the encryption applied and the checksum
- * the client sent or asked for.
+ * metadata and encryption from the request headers; answers the ETag, the encryption applied
+ * and the checksum the client sent or asked for.
  */
-import type { ObjectMeta } from '../../../objects/object-store.js';
+import { encryptionFromRequest, encryptionHeaders } from '../encryption.js';
 import { metadataFromRequest } from '../object-headers.js';
 import type { S3Operation } from '../request.js';
-
-/** The encryption header of a write's answer, which S3 also logs as its responseElements. */
-export function encryptionHeaders(meta: Pick<ObjectMeta, 'serverSideEncryption'>): Record<string, string> {
-  return meta.serverSideEncryption ? { 'x-amz-server-side-encryption': meta.serverSideEncryption } : {};
-}
 
 export const putObject: S3Operation = {
   dataEvent: true,
   async run(req) {
     const metadata = metadataFromRequest(req);
+    const encryption = encryptionFromRequest(req);
     const contentLength = req.body.declaredLength();
     const meta = await req.store.putObject({
       bucket: req.bucket,
@@ -23,11 +19,12 @@ export const putObject: S3Operation = {
       body: req.body.stream(),
       ...(contentLength !== undefined ? { contentLength } : {}),
       ...metadata,
+      ...encryption,
     });
-    const encryption = encryptionHeaders(meta);
+    const applied = encryptionHeaders(meta);
     return {
-      headers: { etag: meta.etag, ...encryption, ...req.body.checksumHeaders() },
-      responseElements: encryption,
+      headers: { etag: meta.etag, ...applied, ...req.body.checksumHeaders() },
+      responseElements: applied,
     };
   },
 };
