@@ -14,6 +14,7 @@ import {
   PutEventSelectorsCommand,
   StartLoggingCommand,
   StopLoggingCommand,
+  UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { DeleteBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { cloudTrailBucketPolicy } from '../../src/trails/bucket-policy.js';
@@ -210,3 +211,19 @@ test('undelivered events survive a restart and are delivered once', async () => 
     await s.stop();
   }
 });
+
+test("a trail's KmsKeyId encrypts its log files with SSE-KMS under that key", () =>
+  withServer(async (s) => {
+    const { bucket } = await loggingTrail(s, 'sealed');
+    const ct = s.cloudtrail();
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/0b3f1a2c-4d5e-6f70-8192-a3b4c5d6e7f8';
+    await ct.send(new UpdateTrailCommand({ Name: 'sealed', KmsKeyId: key }));
+    await listTrails(s, 1);
+    await s.deliver();
+    const [file] = await deliveredFiles(s, bucket);
+    assert.ok(file);
+    const head = await s.s3().send(new HeadObjectCommand({ Bucket: bucket, Key: file.key }));
+    assert.equal(head.ServerSideEncryption, 'aws:kms');
+    assert.equal(head.SSEKMSKeyId, key);
+    assert.deepEqual(file.records.map((r) => r.eventName), ['StartLogging', 'UpdateTrail', 'ListTrails']);
+  }));
