@@ -1,13 +1,33 @@
 /**
- * `npm run bench -- <name>`: runs one benchmark (or all with no name) and prints its results.
+ * `npm run bench -- <name> [--events N]`: runs one benchmark (or all with no name) and prints its
+ * results. `--events` sizes the benchmarks that record events first (a quick run: `--events 100000`).
  */
+import { parseArgs } from 'node:util';
+import { deliveryBench } from './delivery.js';
 import { ingestBench } from './ingest.js';
 import { lookupBench } from './lookup.js';
 import { s3Bench } from './s3.js';
 
-const BENCHES: Record<string, () => Promise<void>> = { ingest: ingestBench, lookup: lookupBench, s3: s3Bench };
+export interface BenchOptions {
+  events?: number;
+}
 
-const names = process.argv.slice(2);
+const BENCHES: Record<string, (opts: BenchOptions) => Promise<void>> = {
+  ingest: ingestBench,
+  lookup: lookupBench,
+  s3: s3Bench,
+  delivery: deliveryBench,
+};
+
+const { values, positionals: names } = parseArgs({ options: { events: { type: 'string' } }, allowPositionals: true });
+const opts: BenchOptions = {};
+if (values.events !== undefined) {
+  opts.events = Number(values.events);
+  if (!Number.isInteger(opts.events) || opts.events < 1) {
+    console.error(`--events must be a positive integer, not '${values.events}'`);
+    process.exit(2);
+  }
+}
 for (const name of names.length ? names : Object.keys(BENCHES)) {
   const bench = BENCHES[name];
   if (!bench) {
@@ -15,5 +35,5 @@ for (const name of names.length ? names : Object.keys(BENCHES)) {
     process.exit(2);
   }
   console.log(`# ${name}`);
-  await bench();
+  await bench(opts);
 }

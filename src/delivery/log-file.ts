@@ -1,19 +1,62 @@
 /**
  * A log file's bytes (reference §3.2, §4.2): gzip of `{"Records":[...]}` whose records are the
- * stored JSON texts byte for byte. Compression runs on libuv's thread pool, off the event loop.
+ * stored JSON texts byte for byte. Compression (zlib level 6) runs on libuv's thread pool while
+ * the file's records are still being read: delivery's scan hands each chunk of text over as it
+ * goes, so compressing overlaps reading the event log instead of following it (BENCHMARKS.md,
+ * delivery). The bytes are those of one-shot gzip of the whole text: deflate without flushes
+ * does not depend on how its input is split.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { createGzip, type Gzip } from 'node:zlib';
 
-const gzipAsync = promisify(gzip);
+const HEAD = '{"Records":[';
+const TAIL = ']}';
+/** Output buffer per compression call: large enough that one chunk of text is one thread-pool job. */
+const OUT_CHUNK = 1 << 20;
 
-/** Bytes the envelope adds around the records (and between them). */
-export const ENVELOPE_BYTES = '{"Records":[]}'.length;
+export class LogFileBuilder {
+  private readonly gzip: Gzip = createGzip({ level: 6, chunkSize: OUT_CHUNK });
+  private readonly body: Promise<Buffer>;
+  private pending: string[] = [];
+  private started = false;
 
-export function logFileJson(records: readonly string[]): string {
-  return `{"Records":[${records.join(',')}]}`;
+  constructor() {
+    const out: Buffer[] = [];
+    this.gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    this.body = new Promise((resolve, reject) => {
+      this.gzip.once('end', () => resolve(Buffer.concat(out)));
+      this.gzip.once('error', reject);
+    });
+    // A batch may be dropped before its write awaits this (bucket refused): no unhandled rejection.
+    this.body.catch(() => undefined);
+  }
+
+  add(recordJson: string): void {
+    this.pending.push(recordJson);
+  }
+
+  /** Hands the records added since the last flush to the compressor. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.gzip.write((this.started ? ',' : HEAD) + this.pending.join(','));
+    this.started = true;
+    this.pending = [];
+  }
+
+  /** The file's gzip bytes, once the compressor is through. */
+  finish(): Promise<Buffer> {
+    this.flush();
+    this.gzip.end(this.started ? TAIL : HEAD + TAIL);
+    return this.body;
+  }
+
+  /** Releases the compressor of a file that will not be finished. */
+  discard(): void {
+    this.gzip.destroy();
+  }
 }
 
 export function gzipLogFile(records: readonly string[]): Promise<Buffer> {
-  return gzipAsync(logFileJson(records), { level: 6 });
+  const file = new LogFileBuilder();
+  for (const record of records) file.add(record);
+  return file.finish();
 }

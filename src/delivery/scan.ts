@@ -2,13 +2,20 @@
  * Reading the event log for one trail: `scan` walks forward from a range's cursor, keeps what the
  * trail takes and groups it per (account, region) into files, stopping when a file reaches the
  * configured record count or size (so a batch's memory is bounded however far behind delivery
- * is); `collect` re-reads the exact events of a batch that was planned before a crash.
+ * is), compressing each file as it fills (log-file.ts); `collect` re-reads the exact events of a
+ * batch that was planned before a crash.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { EventLog, StoredEvent } from '../store/event-log.js';
 import type { RecordPredicate } from '../trails/selectors.js';
 import type { PlannedFile } from './delivery-rows.js';
+import { LogFileBuilder } from './log-file.js';
 
-/** Events read from the log per query. */
+/**
+ * Events read from the log per query. Between reads the event loop runs (requests, and the
+ * compressor taking the text just handed to it), so this is also the longest stretch a scan holds
+ * the main thread.
+ */
 const READ_CHUNK = 1000;
 
 export interface FileLimits {
@@ -21,8 +28,8 @@ export interface ScannedFile {
   accountId: string;
   region: string;
   seqs: number[];
-  records: string[];
-  bytes: number;
+  /** The file's gzip, compressed while the scan went on; settles after the scan returns. */
+  body: Promise<Buffer>;
 }
 
 export interface Scan {
@@ -32,35 +39,59 @@ export interface Scan {
 }
 
 /** Events with after < seq <= upto, in seq order, READ_CHUNK at a time. */
-async function* eventsBetween(log: EventLog, after: number, upto: number): AsyncGenerator<StoredEvent> {
+async function* chunksBetween(log: EventLog, after: number, upto: number): AsyncGenerator<StoredEvent[]> {
   let pos = after;
   while (pos < upto) {
     const events = await log.readAfter(pos, READ_CHUNK);
-    for (const ev of events) {
-      if (ev.seq > upto) return;
-      yield ev;
-      pos = ev.seq;
+    const last = events[events.length - 1];
+    if (!last) return;
+    if (last.seq > upto) {
+      yield events.filter((ev) => ev.seq <= upto);
+      return;
     }
+    yield events;
     if (events.length < READ_CHUNK) return;
+    pos = last.seq;
+    await setImmediate();
   }
 }
 
+interface OpenFile {
+  accountId: string;
+  region: string;
+  seqs: number[];
+  bytes: number;
+  log: LogFileBuilder;
+}
+
 export async function scan(log: EventLog, after: number, upto: number, takes: RecordPredicate, limits: FileLimits): Promise<Scan> {
-  const files = new Map<string, ScannedFile>();
+  const files = new Map<string, OpenFile>();
+  const done = (throughSeq: number): Scan => ({
+    throughSeq,
+    files: [...files.values()].map((f) => ({ accountId: f.accountId, region: f.region, seqs: f.seqs, body: f.log.finish() })),
+  });
   let through = after;
-  for await (const ev of eventsBetween(log, after, upto)) {
-    through = ev.seq;
-    // Insights events go to CloudTrail-Insight/ files, never to CloudTrail/ log files.
-    if (ev.category === 'insight' || !takes(ev.record)) continue;
-    const name = `${ev.accountId}\u0000${ev.region}`;
-    let file = files.get(name);
-    if (!file) files.set(name, (file = { accountId: ev.accountId, region: ev.region, seqs: [], records: [], bytes: 0 }));
-    file.seqs.push(ev.seq);
-    file.records.push(ev.recordJson);
-    file.bytes += ev.recordJson.length + 1;
-    if (file.seqs.length >= limits.maxRecords || file.bytes >= limits.maxBytes) return { throughSeq: through, files: [...files.values()] };
+  try {
+    for await (const events of chunksBetween(log, after, upto)) {
+      for (const ev of events) {
+        through = ev.seq;
+        // Insights events go to CloudTrail-Insight/ files, never to CloudTrail/ log files.
+        if (ev.category === 'insight' || !takes(ev.record)) continue;
+        const name = `${ev.accountId}\u0000${ev.region}`;
+        let file = files.get(name);
+        if (!file) files.set(name, (file = { accountId: ev.accountId, region: ev.region, seqs: [], bytes: 0, log: new LogFileBuilder() }));
+        file.seqs.push(ev.seq);
+        file.log.add(ev.recordJson);
+        file.bytes += ev.recordJson.length + 1;
+        if (file.seqs.length >= limits.maxRecords || file.bytes >= limits.maxBytes) return done(through);
+      }
+      for (const file of files.values()) file.log.flush();
+    }
+  } catch (err) {
+    for (const file of files.values()) file.log.discard();
+    throw err;
   }
-  return { throughSeq: Math.max(through, upto), files: [...files.values()] };
+  return done(Math.max(through, upto));
 }
 
 /** The records of each planned file, in plan order. */
@@ -69,11 +100,13 @@ export async function collect(log: EventLog, after: number, through: number, fil
   files.forEach((f, i) => f.seqs.forEach((seq, j) => slot.set(seq, [i, j])));
   const out = files.map((f) => new Array<string>(f.seqs.length));
   let found = 0;
-  for await (const ev of eventsBetween(log, after, through)) {
-    const at = slot.get(ev.seq);
-    if (!at) continue;
-    out[at[0]]![at[1]] = ev.recordJson;
-    found++;
+  for await (const events of chunksBetween(log, after, through)) {
+    for (const ev of events) {
+      const at = slot.get(ev.seq);
+      if (!at) continue;
+      out[at[0]]![at[1]] = ev.recordJson;
+      found++;
+    }
   }
   if (found !== slot.size) throw new Error(`${slot.size - found} planned events are no longer in the event log`);
   return out;

@@ -94,9 +94,12 @@ export class DeliveryWorker {
     try {
       const streams = this.rows.streams();
       const plans = this.rows.pendingPlans();
+      // Every stream drains up to the same point, read once: under steady traffic a stream would
+      // otherwise chase new events forever and the streams after it would never be served.
+      const upto = this.rows.lastCommittedSeq();
       for (const [id, ranges] of streams) {
         try {
-          await this.serve(id, ranges[0]!, plans.get(id));
+          await this.serve(id, ranges[0]!, plans.get(id), upto);
         } catch (err) {
           this.s.logger.error({ err, stream: id }, 'delivery failed unexpectedly');
         }
@@ -112,7 +115,7 @@ export class DeliveryWorker {
     return live && streamId(live) === id ? live : this.rows.retiredTrail(id);
   }
 
-  private async serve(id: string, first: DeliveryRange, pending: DeliveryPlan | undefined): Promise<void> {
+  private async serve(id: string, first: DeliveryRange, pending: DeliveryPlan | undefined, upto: number): Promise<void> {
     const now = this.s.clock.now();
     const trail = this.trailOf(id, first);
     if (!trail) return this.s.eventLog.append([], forget(id));
@@ -124,9 +127,9 @@ export class DeliveryWorker {
     try {
       if (pending) {
         const records = await collect(this.s.eventLog, pending.afterSeq, pending.throughSeq, pending.files);
-        await this.write(trail, id, pending, records);
+        await this.write(trail, id, pending, records.map(gzipLogFile));
       }
-      if (await this.drain(trail, id, now, now - st.lastFlushMs >= this.opts.intervalMs)) st.lastFlushMs = now;
+      if (await this.drain(trail, id, now, now - st.lastFlushMs >= this.opts.intervalMs, upto)) st.lastFlushMs = now;
       st.failures = 0;
       st.retryAtMs = 0;
     } catch (err) {
@@ -143,14 +146,21 @@ export class DeliveryWorker {
    * else only closed ones (StopLogging/DeleteTrail deliver their final file at once). True when
    * the periodic delivery ran.
    */
-  private async drain(trail: Trail, id: string, now: number, periodic: boolean): Promise<boolean> {
+  private async drain(trail: Trail, id: string, now: number, periodic: boolean, passUpto: number): Promise<boolean> {
+    // The range's next batch, read (and compressed) while the current one is written; used once
+    // the cursor is where it starts. Plans stay sequential: it is planned only after that.
+    let ahead: { openedSeq: number; afterSeq: number; scan: Promise<Scan> } | undefined;
     for (;;) {
       const range = this.rows.streams().get(id)?.[0];
       if (!range || (range.throughSeq === null && !periodic)) return periodic;
-      const upto = range.throughSeq ?? this.rows.lastCommittedSeq();
-      if (range.afterSeq >= upto && range.throughSeq === null) return periodic;
+      const upto = Math.min(range.throughSeq ?? passUpto, passUpto);
+      // Done for this pass; a closed range whose end is reached still goes through (advance drops it).
+      if (range.afterSeq >= upto && (range.throughSeq === null || range.throughSeq > upto)) return periodic;
       const takes = this.s.trails.intakeOf(range.intake ? { ...trail, ...range.intake } : trail);
-      const found = await scan(this.s.eventLog, range.afterSeq, upto, takes, this.opts.limits);
+      const found = await (ahead?.openedSeq === range.openedSeq && ahead.afterSeq === range.afterSeq
+        ? ahead.scan
+        : scan(this.s.eventLog, range.afterSeq, upto, takes, this.opts.limits));
+      ahead = undefined;
       if (found.files.length === 0) {
         await this.s.eventLog.append([], advance(id, range.openedSeq, found.throughSeq));
         continue;
@@ -164,7 +174,13 @@ export class DeliveryWorker {
       if (problem) throw new DeliveryFailure(problem, regionsOf(found.files));
       const plan = this.plan(trail, id, range, found, now);
       await this.s.eventLog.append([], [savePlan(id, plan)]);
-      await this.write(trail, id, plan, found.files.map((f) => f.records));
+      const written = this.write(trail, id, plan, found.files.map((f) => f.body));
+      if (found.throughSeq < upto) {
+        const next = scan(this.s.eventLog, found.throughSeq, upto, takes, this.opts.limits);
+        ahead = { openedSeq: range.openedSeq, afterSeq: found.throughSeq, scan: next };
+        ahead.scan.catch(() => undefined); // dropped unread if this write fails
+      }
+      await written;
     }
   }
 
@@ -192,14 +208,14 @@ export class DeliveryWorker {
   }
 
   /** Writes the plan's objects, then moves the cursor and the trail's status in one commit. */
-  private async write(trail: Trail, id: string, plan: DeliveryPlan, records: string[][]): Promise<void> {
+  private async write(trail: Trail, id: string, plan: DeliveryPlan, bodies: Promise<Buffer>[]): Promise<void> {
     const regions = regionsOf(plan.files);
     const bucket = await this.s.objects.headBucket(plan.bucket);
     if (!bucket) throw new DeliveryFailure('NoSuchBucket', regions);
     const encryption = plan.kmsKeyId ? { mode: 'aws:kms', kmsKeyId: plan.kmsKeyId } : { mode: 'AES256' };
     const events: NewEvent[] = [];
     for (const [i, file] of plan.files.entries()) {
-      const body = await gzipLogFile(records[i]!);
+      const body = await bodies[i]!;
       try {
         await this.s.objects.putObject({
           bucket: plan.bucket,
@@ -208,7 +224,9 @@ export class DeliveryWorker {
           contentLength: body.length,
           contentType: 'application/json',
           contentEncoding: 'gzip',
-          ...(plan.kmsKeyId ? { serverSideEncryption: 'aws:kms' as const, sseKmsKeyId: plan.kmsKeyId } : {}),
+          // SSE-S3 asked for explicitly, as CloudTrail does (reference §4.2): an external store
+          // applies no default of its own otherwise.
+          ...(plan.kmsKeyId ? { serverSideEncryption: 'aws:kms' as const, sseKmsKeyId: plan.kmsKeyId } : { serverSideEncryption: 'AES256' as const }),
         });
       } catch (e) {
         throw new DeliveryFailure(e instanceof ObjectStoreError ? e.code : e instanceof Error ? e.name : 'InternalError', regions);

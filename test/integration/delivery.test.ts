@@ -19,6 +19,7 @@ import {
 import { DeleteBucketPolicyCommand, HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { cloudTrailBucketPolicy } from '../../src/trails/bucket-policy.js';
 import { deliveredFiles, deliveredRecords, loggingTrail, startDeliveryServer, type DeliveryServer } from '../helpers/delivery.js';
+import { ACCOUNT, record } from '../helpers/records.js';
 import { tempDir } from '../helpers/server.js';
 import { makeBucket } from '../helpers/trails.js';
 
@@ -227,3 +228,27 @@ test("a trail's KmsKeyId encrypts its log files with SSE-KMS under that key", ()
     assert.equal(head.SSEKMSKeyId, key);
     assert.deepEqual(file.records.map((r) => r.eventName), ['StartLogging', 'UpdateTrail', 'ListTrails']);
   }));
+
+test('a pass ends under steady traffic, so every trail is served', () =>
+  withServer(
+    async (s) => {
+      const first = await loggingTrail(s, 'aaa-first');
+      const second = await loggingTrail(s, 'zzz-second');
+      let passDone = false;
+      const pass = s.deliver().then(() => {
+        passDone = true;
+      });
+      // Events keep arriving while the pass runs (one file per event: the pass has work for each).
+      let appended = 0;
+      while (!passDone && appended < 200) {
+        appended++;
+        const rec = record({ eventName: 'Tick', awsRegion: 'us-east-1', eventID: `tick-${appended}`, requestID: `tick-${appended}` });
+        await s.app.context.eventLog.append([{ record: rec, eventTimeMs: s.clock.now(), accountId: ACCOUNT, region: 'us-east-1', category: 'management', lookupResources: [] }]);
+      }
+      await pass;
+      assert.ok(appended < 200, 'the pass finished while events were still arriving');
+      assert.ok((await deliveredFiles(s, first.bucket)).length > 0);
+      assert.ok((await deliveredFiles(s, second.bucket)).length > 0);
+    },
+    { deliveryMaxRecords: 1 },
+  ));
