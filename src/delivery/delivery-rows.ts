@@ -46,6 +46,10 @@ export interface PlannedFile {
   region: string;
   /** The events in the file, in file order. */
   seqs: number[];
+  /** What the trail's digests list about the file (reference §5.2). */
+  sha256: string;
+  oldestEventMs: number;
+  newestEventMs: number;
 }
 
 /** A batch written down before its objects, so a replay writes the very same objects. */

@@ -45,3 +45,31 @@ export function logFileKey(k: LogFileKeyInput): string {
   const name = `${k.accountId}_CloudTrail_${k.region}_${stamp}_${uniqueSuffix(k.identity)}.json.gz`;
   return `${accountRoot(k.prefix, k.orgId, k.accountId)}CloudTrail/${k.region}/${y}/${m}/${day}/${name}`;
 }
+
+/** `YYYYMMDDTHHMMSSZ` (UTC), the stamp at the end of a digest file's name. */
+export function digestStamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export interface DigestFileKeyInput {
+  prefix?: string;
+  orgId?: string;
+  accountId: string;
+  /** The region whose log files the digest lists. */
+  region: string;
+  trailName: string;
+  homeRegion: string;
+  /** The digest's end time: its date folders and stamp. */
+  endMs: number;
+}
+
+/**
+ * `[prefix/]AWSLogs/[o-orgid/]<acct>/CloudTrail-Digest/<region>/YYYY/MM/DD/<acct>_CloudTrail-Digest_<region>_<trail>_<homeRegion>_<YYYYMMDDTHHMMSSZ>.json.gz`
+ * (reference §5.1). validate-logs lists these keys and compares their stamps as text.
+ */
+export function digestFileKey(k: DigestFileKeyInput): string {
+  const stamp = digestStamp(k.endMs);
+  const [y, m, day] = [stamp.slice(0, 4), stamp.slice(4, 6), stamp.slice(6, 8)];
+  const name = `${k.accountId}_CloudTrail-Digest_${k.region}_${k.trailName}_${k.homeRegion}_${stamp}.json.gz`;
+  return `${accountRoot(k.prefix, k.orgId, k.accountId)}CloudTrail-Digest/${k.region}/${y}/${m}/${day}/${name}`;
+}

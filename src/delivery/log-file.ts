@@ -4,8 +4,10 @@
  * the file's records are still being read: delivery's scan hands each chunk of text over as it
  * goes, so compressing overlaps reading the event log instead of following it (BENCHMARKS.md,
  * delivery). The bytes are those of one-shot gzip of the whole text: deflate without flushes
- * does not depend on how its input is split.
+ * does not depend on how its input is split. The SHA-256 of the uncompressed text (what a digest
+ * lists, reference §5.2) is taken on the same pieces as they go by.
  */
+import { createHash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
 
 const HEAD = '{"Records":[';
@@ -16,6 +18,7 @@ const OUT_CHUNK = 1 << 20;
 export class LogFileBuilder {
   private readonly gzip: Gzip = createGzip({ level: 6, chunkSize: OUT_CHUNK });
   private readonly body: Promise<Buffer>;
+  private readonly hash = createHash('sha256');
   private pending: string[] = [];
   private started = false;
 
@@ -37,16 +40,23 @@ export class LogFileBuilder {
   /** Hands the records added since the last flush to the compressor. */
   flush(): void {
     if (this.pending.length === 0) return;
-    this.gzip.write((this.started ? ',' : HEAD) + this.pending.join(','));
+    this.write((this.started ? ',' : HEAD) + this.pending.join(','));
     this.started = true;
     this.pending = [];
   }
 
-  /** The file's gzip bytes, once the compressor is through. */
-  finish(): Promise<Buffer> {
+  /** The file's gzip bytes (once the compressor is through) and the hex SHA-256 of its text. */
+  finish(): { body: Promise<Buffer>; sha256: string } {
     this.flush();
-    this.gzip.end(this.started ? TAIL : HEAD + TAIL);
-    return this.body;
+    const tail = this.started ? TAIL : HEAD + TAIL;
+    this.hash.update(tail);
+    this.gzip.end(tail);
+    return { body: this.body, sha256: this.hash.digest('hex') };
+  }
+
+  private write(text: string): void {
+    this.hash.update(text);
+    this.gzip.write(text);
   }
 
   /** Releases the compressor of a file that will not be finished. */
@@ -58,5 +68,5 @@ export class LogFileBuilder {
 export function gzipLogFile(records: readonly string[]): Promise<Buffer> {
   const file = new LogFileBuilder();
   for (const record of records) file.add(record);
-  return file.finish();
+  return file.finish().body;
 }

@@ -30,6 +30,11 @@ export interface ScannedFile {
   seqs: number[];
   /** The file's gzip, compressed while the scan went on; settles after the scan returns. */
   body: Promise<Buffer>;
+  /** Hex SHA-256 of the uncompressed file. */
+  sha256: string;
+  /** Oldest and newest eventTime of its records (ms). */
+  oldestEventMs: number;
+  newestEventMs: number;
 }
 
 export interface Scan {
@@ -61,6 +66,8 @@ interface OpenFile {
   region: string;
   seqs: number[];
   bytes: number;
+  oldestEventMs: number;
+  newestEventMs: number;
   log: LogFileBuilder;
 }
 
@@ -68,7 +75,14 @@ export async function scan(log: EventLog, after: number, upto: number, takes: Re
   const files = new Map<string, OpenFile>();
   const done = (throughSeq: number): Scan => ({
     throughSeq,
-    files: [...files.values()].map((f) => ({ accountId: f.accountId, region: f.region, seqs: f.seqs, body: f.log.finish() })),
+    files: [...files.values()].map((f) => ({
+      accountId: f.accountId,
+      region: f.region,
+      seqs: f.seqs,
+      oldestEventMs: f.oldestEventMs,
+      newestEventMs: f.newestEventMs,
+      ...f.log.finish(),
+    })),
   });
   let through = after;
   try {
@@ -79,8 +93,14 @@ export async function scan(log: EventLog, after: number, upto: number, takes: Re
         if (ev.category === 'insight' || !takes(ev.record)) continue;
         const name = `${ev.accountId}\u0000${ev.region}`;
         let file = files.get(name);
-        if (!file) files.set(name, (file = { accountId: ev.accountId, region: ev.region, seqs: [], bytes: 0, log: new LogFileBuilder() }));
+        if (!file) {
+          const t = ev.eventTimeMs;
+          file = { accountId: ev.accountId, region: ev.region, seqs: [], bytes: 0, oldestEventMs: t, newestEventMs: t, log: new LogFileBuilder() };
+          files.set(name, file);
+        }
         file.seqs.push(ev.seq);
+        file.oldestEventMs = Math.min(file.oldestEventMs, ev.eventTimeMs);
+        file.newestEventMs = Math.max(file.newestEventMs, ev.eventTimeMs);
         file.log.add(ev.recordJson);
         file.bytes += ev.recordJson.length + 1;
         if (file.seqs.length >= limits.maxRecords || file.bytes >= limits.maxBytes) return done(through);

@@ -203,6 +203,9 @@ export class DeliveryWorker {
         accountId: f.accountId,
         region: f.region,
         seqs: f.seqs,
+        sha256: f.sha256,
+        oldestEventMs: f.oldestEventMs,
+        newestEventMs: f.newestEventMs,
       })),
     };
   }

@@ -160,11 +160,81 @@ JOIN event_log_state l ON l.id = 1
 WHERE json_extract(s.status, '$.isLogging') = 1;
 `;
 
+/**
+ * Log file integrity validation, v5 (src/delivery/digest-rows.ts, src/delivery/signing-keys.ts).
+ * - `signing_keys`: one RSA key pair per region and validity window; the private key is stored
+ *   encrypted (AES-256-GCM under a data-dir secret), never in clear.
+ * - `digest_chains`: one per period a trail logs with validation on (opened by StartLogging or by
+ *   enabling validation, closed by StopLogging, DeleteTrail or disabling validation), as seqs of
+ *   the calls that opened and closed it.
+ * - `digest_heads`: per (chain, account, region): where the next digest's window starts and the
+ *   previous digest it chains to (JSON, NULL for a starting digest); `finished` once the final one
+ *   is written.
+ * - `digest_entries`: log files delivered in a chain and not yet listed in a digest, written in
+ *   the same commit that moves the delivery cursor past them.
+ * - `digest_pending`: a digest written down (bytes and signature) before its object, so a crash
+ *   replays the very same object.
+ */
+const DIGESTS_V5 = `
+CREATE TABLE signing_keys (
+  region        TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  public_der    BLOB NOT NULL,
+  private_key   BLOB NOT NULL,
+  valid_from_ms INTEGER NOT NULL,
+  valid_to_ms   INTEGER NOT NULL,
+  PRIMARY KEY (region, fingerprint)
+) WITHOUT ROWID;
+CREATE INDEX signing_keys_by_validity ON signing_keys (region, valid_from_ms);
+CREATE TABLE digest_chains (
+  chain_id   INTEGER PRIMARY KEY,
+  stream_id  TEXT NOT NULL,
+  opened_seq INTEGER NOT NULL,
+  opened_ms  INTEGER NOT NULL,
+  closed_seq INTEGER,
+  closed_ms  INTEGER
+);
+CREATE INDEX digest_chains_by_stream ON digest_chains (stream_id, opened_seq);
+CREATE TABLE digest_heads (
+  chain_id        INTEGER NOT NULL,
+  account_id      TEXT NOT NULL,
+  region          TEXT NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  previous        TEXT,
+  finished        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (chain_id, account_id, region)
+) WITHOUT ROWID;
+CREATE TABLE digest_entries (
+  chain_id     INTEGER NOT NULL,
+  account_id   TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  s3_object    TEXT NOT NULL,
+  delivered_ms INTEGER NOT NULL,
+  entry        TEXT NOT NULL,
+  PRIMARY KEY (chain_id, account_id, region, s3_object)
+) WITHOUT ROWID;
+CREATE TABLE digest_pending (
+  chain_id   INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  plan       TEXT NOT NULL,
+  PRIMARY KEY (chain_id, account_id, region)
+) WITHOUT ROWID;
+INSERT INTO digest_chains (stream_id, opened_seq, opened_ms)
+SELECT t.trail_arn || '@' || json_extract(t.definition, '$.createdAtMs'), l.last_seq,
+       CAST(strftime('%s', 'now') AS INTEGER) * 1000
+FROM trails t
+JOIN trail_status s ON s.account_id = t.account_id AND s.trail_arn = t.trail_arn
+JOIN event_log_state l ON l.id = 1
+WHERE json_extract(s.status, '$.isLogging') = 1 AND json_extract(t.definition, '$.logFileValidationEnabled') = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
   { version: 3, sql: TRAILS_V3 },
   { version: 4, sql: DELIVERY_V4 },
+  { version: 5, sql: DIGESTS_V5 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */
