@@ -26,6 +26,8 @@ import { S3ObjectStore } from './objects/s3/index.js';
 import { createS3Service } from './services/s3/index.js';
 import { DeliveryRows } from './delivery/delivery-rows.js';
 import { DeliveryWorker } from './delivery/worker.js';
+import { DigestRows } from './delivery/digest-rows.js';
+import { SigningKeys } from './delivery/signing-keys.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -96,20 +98,26 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     tokenKey: dataDirKey(dataDir, 'token.key'),
     trails,
     objects: await openObjectStore(config, dataDir, clock),
+    signingKeys: new SigningKeys(db, eventLog, {
+      secret: dataDirKey(dataDir, 'signing.key'),
+      rotationMs: config.digestKeyRotationDays * 86_400_000,
+    }),
   };
   // S3 last: it answers the unsigned requests no other service claims.
   const pipeline = new AwsPipeline(context, [createCloudTrailService(), createS3Service()]);
   const server = createEdge(pipeline, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
+    clock,
     ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
   });
   const address = await listen(server, config.port, config.host);
   const purger = new RetentionPurger(eventLog, clock, config.retentionDays, logger);
   purger.start();
-  const delivery = new DeliveryWorker(context, new DeliveryRows(db), {
+  const delivery = new DeliveryWorker(context, new DeliveryRows(db), new DigestRows(db), {
     intervalMs: config.deliveryIntervalSeconds * 1000,
     limits: { maxRecords: config.deliveryMaxRecords, maxBytes: config.deliveryMaxBytes },
+    regions: config.regions,
   });
   delivery.start();
   const scheme = config.tlsCert ? 'https' : 'http';

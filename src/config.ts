@@ -59,6 +59,7 @@ const schema = z
     deliveryIntervalSeconds: z.coerce.number().positive().max(3600).default(300),
     deliveryMaxRecords: z.coerce.number().int().min(1).default(10_000),
     deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+    digestKeyRotationDays: z.coerce.number().positive().default(30),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -99,6 +100,7 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   deliveryIntervalSeconds: 'OPENTRAIL_DELIVERY_INTERVAL_SECONDS',
   deliveryMaxRecords: 'OPENTRAIL_DELIVERY_MAX_RECORDS',
   deliveryMaxBytes: 'OPENTRAIL_DELIVERY_MAX_BYTES',
+  digestKeyRotationDays: 'OPENTRAIL_DIGEST_KEY_ROTATION_DAYS',
 };
 
 export class ConfigError extends Error {}

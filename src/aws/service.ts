@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type { ObjectStore } from '../objects/object-store.js';
 import type { StateChange } from '../store/state-change.js';
 import type { TrailRegistry } from '../trails/registry.js';
+import type { SigningKeys } from '../delivery/signing-keys.js';
 
 /** Built once at start-up and passed down (DESIGN: no module-level singletons). */
 export interface ServiceContext {
@@ -30,6 +31,8 @@ export interface ServiceContext {
   objects: ObjectStore;
   /** Every trail of every account, in memory; persisted through StateChanges. */
   trails: TrailRegistry;
+  /** Per-region digest signing keys (ListPublicKeys publishes them, digests are signed with them). */
+  signingKeys: SigningKeys;
 }
 
 /** What an operation handler knows about its call. */

@@ -36,6 +36,7 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['deliveryIntervalSeconds', '--delivery-interval-seconds <n>', 'how often trails deliver log files [default: 300]'],
   ['deliveryMaxRecords', '--delivery-max-records <n>', 'records per log file at most [default: 10000]'],
   ['deliveryMaxBytes', '--delivery-max-bytes <n>', 'uncompressed bytes per log file at most [default: 33554432]'],
+  ['digestKeyRotationDays', '--digest-key-rotation-days <days>', 'how long each region\'s digest signing key signs before the next, fractions allowed [default: 30]'],
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {

@@ -102,14 +102,15 @@ SELECT ?, ?, ?, last_seq, last_seq, NULL FROM event_log_state WHERE id = 1`,
 }
 
 /**
- * DeleteTrail (after closeRange): keep the trail as it was while it still has events to deliver,
- * so what it logged until now still reaches its bucket.
+ * DeleteTrail (after closeRange and closeChain): keep the trail as it was while it still has
+ * events or digests to deliver, so what it logged until now still reaches its bucket.
  */
 export function retire(trail: Trail): StateChange {
   return {
     sql: `INSERT OR REPLACE INTO delivery_retired (stream_id, trail)
-SELECT ?, ? WHERE EXISTS (SELECT 1 FROM delivery_ranges WHERE stream_id = ?)`,
-    params: [streamId(trail), JSON.stringify(trail), streamId(trail)],
+SELECT ?, ? WHERE EXISTS (SELECT 1 FROM delivery_ranges WHERE stream_id = ?)
+OR EXISTS (SELECT 1 FROM digest_chains WHERE stream_id = ?)`,
+    params: [streamId(trail), JSON.stringify(trail), streamId(trail), streamId(trail)],
   };
 }
 
@@ -132,9 +133,11 @@ export function advance(stream: string, openedSeq: number, throughSeq: number): 
       sql: 'DELETE FROM delivery_ranges WHERE stream_id = ? AND opened_seq = ? AND through_seq IS NOT NULL AND after_seq >= through_seq',
       params: [stream, openedSeq],
     },
+    // A deleted trail's snapshot stays while its digests still need it (digest-rows dropChain).
     {
-      sql: 'DELETE FROM delivery_retired WHERE stream_id = ? AND NOT EXISTS (SELECT 1 FROM delivery_ranges WHERE stream_id = ?)',
-      params: [stream, stream],
+      sql: `DELETE FROM delivery_retired WHERE stream_id = ? AND NOT EXISTS (SELECT 1 FROM delivery_ranges WHERE stream_id = ?)
+AND NOT EXISTS (SELECT 1 FROM digest_chains WHERE stream_id = ?)`,
+      params: [stream, stream, stream],
     },
   ];
 }
@@ -145,6 +148,10 @@ export function forget(stream: string): StateChange[] {
     { sql: 'DELETE FROM delivery_batches WHERE stream_id = ?', params: [stream] },
     { sql: 'DELETE FROM delivery_ranges WHERE stream_id = ?', params: [stream] },
     { sql: 'DELETE FROM delivery_retired WHERE stream_id = ?', params: [stream] },
+    { sql: 'DELETE FROM digest_pending WHERE chain_id IN (SELECT chain_id FROM digest_chains WHERE stream_id = ?)', params: [stream] },
+    { sql: 'DELETE FROM digest_entries WHERE chain_id IN (SELECT chain_id FROM digest_chains WHERE stream_id = ?)', params: [stream] },
+    { sql: 'DELETE FROM digest_heads WHERE chain_id IN (SELECT chain_id FROM digest_chains WHERE stream_id = ?)', params: [stream] },
+    { sql: 'DELETE FROM digest_chains WHERE stream_id = ?', params: [stream] },
   ];
 }
 

@@ -8,25 +8,28 @@
  * is replayed, rewriting the same keys with the same bytes. A bucket that is missing or refuses
  * CloudTrail is retried with backoff and reported in GetTrailStatus; nothing is skipped meanwhile.
  */
-import { Readable } from 'node:stream';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { ObjectStoreError, type ObjectStore } from '../objects/object-store.js';
+import type { ObjectStore } from '../objects/object-store.js';
 import type { EventLog, NewEvent } from '../store/event-log.js';
 import type { StateChange } from '../store/state-change.js';
-import { destinationProblem } from '../trails/destination.js';
 import type { TrailRegistry } from '../trails/registry.js';
 import type { RegionDeliveryStatus, Trail } from '../trails/trail.js';
 import { advance, forget, savePlan, streamId, type DeliveryPlan, type DeliveryRange, type DeliveryRows } from './delivery-rows.js';
+import { digestEntries, type DigestRows } from './digest-rows.js';
+import { DigestWriter } from './digests.js';
 import { logFileKey } from './keys.js';
 import { gzipLogFile } from './log-file.js';
 import { collect, scan, type FileLimits, type Scan } from './scan.js';
-import { deliveryEvent } from './self-record.js';
+import type { SigningKeys } from './signing-keys.js';
+import { checkDestination, DeliveryFailure, storeObjects } from './store-object.js';
 
 export interface DeliveryOptions {
   /** How often a logging trail delivers (AWS: about every 5 minutes). */
   intervalMs: number;
   limits: FileLimits;
+  /** The regions a multi-region trail writes digests for. */
+  regions: readonly string[];
 }
 
 export interface DeliveryServices {
@@ -35,16 +38,7 @@ export interface DeliveryServices {
   eventLog: EventLog;
   objects: ObjectStore;
   trails: TrailRegistry;
-}
-
-/** A delivery that could not reach the bucket; `code` is S3's error code. */
-class DeliveryFailure extends Error {
-  constructor(
-    readonly code: string,
-    readonly regions: string[],
-  ) {
-    super(`log file delivery failed: ${code}`);
-  }
+  signingKeys: SigningKeys;
 }
 
 interface StreamState {
@@ -61,12 +55,19 @@ export class DeliveryWorker {
   private running: Promise<void> = Promise.resolve();
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly digests: DigestWriter;
 
   constructor(
     private readonly s: DeliveryServices,
     private readonly rows: DeliveryRows,
+    digestRows: DigestRows,
     private readonly opts: DeliveryOptions,
-  ) {}
+  ) {
+    this.digests = new DigestWriter(s, digestRows, {
+      regions: opts.regions,
+      commit: (trail, regions, patch, events, changes) => this.commitWithStatus(trail, regions, patch, events, changes),
+    });
+  }
 
   /** Polls in real time; each pass decides by the injected clock what is due. */
   start(): void {
@@ -94,50 +95,72 @@ export class DeliveryWorker {
     try {
       const streams = this.rows.streams();
       const plans = this.rows.pendingPlans();
+      // A stream with nothing left to deliver may still owe digests (the final one after StopLogging).
+      const ids = new Set([...streams.keys(), ...this.digests.streams()]);
       // Every stream drains up to the same point, read once: under steady traffic a stream would
       // otherwise chase new events forever and the streams after it would never be served.
       const upto = this.rows.lastCommittedSeq();
-      for (const [id, ranges] of streams) {
+      for (const id of ids) {
         try {
-          await this.serve(id, ranges[0]!, plans.get(id), upto);
+          await this.serve(id, plans.get(id), upto);
         } catch (err) {
           this.s.logger.error({ err, stream: id }, 'delivery failed unexpectedly');
         }
       }
-      for (const id of this.state.keys()) if (!streams.has(id)) this.state.delete(id);
+      for (const id of this.state.keys()) if (!ids.has(id)) this.state.delete(id);
     } finally {
       this.busy = false;
     }
   }
 
-  private trailOf(id: string, range: DeliveryRange): Trail | undefined {
-    const live = this.s.trails.get(range.accountId, range.trailArn);
+  /** The trail of a stream `<ARN>@<createdAtMs>`: live, or the snapshot DeleteTrail kept. */
+  private trailOf(id: string): Trail | undefined {
+    const arn = id.slice(0, id.lastIndexOf('@'));
+    const live = this.s.trails.get(arn.split(':')[4] ?? '', arn);
     return live && streamId(live) === id ? live : this.rows.retiredTrail(id);
   }
 
-  private async serve(id: string, first: DeliveryRange, pending: DeliveryPlan | undefined, upto: number): Promise<void> {
+  private async serve(id: string, pending: DeliveryPlan | undefined, upto: number): Promise<void> {
     const now = this.s.clock.now();
-    const trail = this.trailOf(id, first);
+    const trail = this.trailOf(id);
     if (!trail) return this.s.eventLog.append([], forget(id));
     let st = this.state.get(id);
     // A stream first seen counts its period from StartLogging: a fresh trail delivers one
     // interval after it started, and a backlog found at start-up is delivered at once.
     if (!st) this.state.set(id, (st = { lastFlushMs: trail.status.startLoggingTimeMs ?? now, failures: 0, retryAtMs: 0 }));
     if (now < st.retryAtMs) return;
-    try {
+    const failures: DeliveryFailure[] = [];
+    const attempt = async (step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (err) {
+        if (!(err instanceof DeliveryFailure)) throw err;
+        failures.push(err);
+      }
+    };
+    await attempt(async () => {
       if (pending) {
         const records = await collect(this.s.eventLog, pending.afterSeq, pending.throughSeq, pending.files);
         await this.write(trail, id, pending, records.map(gzipLogFile));
       }
       if (await this.drain(trail, id, now, now - st.lastFlushMs >= this.opts.intervalMs, upto)) st.lastFlushMs = now;
+    });
+    // Digests after log files (a digest due now lists every file delivered before it), and even
+    // when log files failed: an hour's digest is owed whatever the log files do.
+    await attempt(() => this.digests.serve(trail, id, now));
+    if (failures.length === 0) {
       st.failures = 0;
       st.retryAtMs = 0;
-    } catch (err) {
-      if (!(err instanceof DeliveryFailure)) throw err;
-      st.failures++;
-      st.retryAtMs = now + Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(st.failures - 1, 20));
-      this.s.logger.warn({ trail: trail.arn, code: err.code, retryInMs: st.retryAtMs - now }, 'log file delivery failed');
-      await this.recordStatus(trail, err.regions, { latestDeliveryAttemptTimeMs: now, latestDeliveryError: err.code });
+      return;
+    }
+    st.failures++;
+    st.retryAtMs = now + Math.min(this.opts.intervalMs, 1000 * 2 ** Math.min(st.failures - 1, 20));
+    for (const err of failures) {
+      this.s.logger.warn({ trail: trail.arn, code: err.code, digest: err.digest, retryInMs: st.retryAtMs - now }, 'delivery failed');
+      const patch: RegionDeliveryStatus = err.digest
+        ? { latestDigestDeliveryError: err.code }
+        : { latestDeliveryAttemptTimeMs: now, latestDeliveryError: err.code };
+      await this.recordStatus(trail, err.regions, patch);
     }
   }
 
@@ -165,13 +188,7 @@ export class DeliveryWorker {
         await this.s.eventLog.append([], advance(id, range.openedSeq, found.throughSeq));
         continue;
       }
-      const problem = await destinationProblem(this.s.objects, {
-        bucket: trail.s3BucketName,
-        ...(trail.s3KeyPrefix ? { prefix: trail.s3KeyPrefix } : {}),
-        accountId: trail.accountId,
-        trailArn: trail.arn,
-      });
-      if (problem) throw new DeliveryFailure(problem, regionsOf(found.files));
+      await checkDestination(this.s.objects, trail, (code) => new DeliveryFailure(code, regionsOf(found.files)));
       const plan = this.plan(trail, id, range, found, now);
       await this.s.eventLog.append([], [savePlan(id, plan)]);
       const written = this.write(trail, id, plan, found.files.map((f) => f.body));
@@ -213,41 +230,16 @@ export class DeliveryWorker {
   /** Writes the plan's objects, then moves the cursor and the trail's status in one commit. */
   private async write(trail: Trail, id: string, plan: DeliveryPlan, bodies: Promise<Buffer>[]): Promise<void> {
     const regions = regionsOf(plan.files);
-    const bucket = await this.s.objects.headBucket(plan.bucket);
-    if (!bucket) throw new DeliveryFailure('NoSuchBucket', regions);
-    const encryption = plan.kmsKeyId ? { mode: 'aws:kms', kmsKeyId: plan.kmsKeyId } : { mode: 'AES256' };
-    const events: NewEvent[] = [];
-    for (const [i, file] of plan.files.entries()) {
-      const body = await bodies[i]!;
-      try {
-        await this.s.objects.putObject({
-          bucket: plan.bucket,
-          key: file.key,
-          body: Readable.from([body]),
-          contentLength: body.length,
-          contentType: 'application/json',
-          contentEncoding: 'gzip',
-          // SSE-S3 asked for explicitly, as CloudTrail does (reference §4.2): an external store
-          // applies no default of its own otherwise.
-          ...(plan.kmsKeyId ? { serverSideEncryption: 'aws:kms' as const, sseKmsKeyId: plan.kmsKeyId } : { serverSideEncryption: 'AES256' as const }),
-        });
-      } catch (e) {
-        throw new DeliveryFailure(e instanceof ObjectStoreError ? e.code : e instanceof Error ? e.name : 'InternalError', regions);
-      }
-      const event = deliveryEvent({
-        bucket: plan.bucket,
-        bucketRegion: bucket.region,
-        bucketOwner: bucket.ownerAccountId,
-        key: file.key,
-        bytes: body.length,
-        timeMs: this.s.clock.now(),
-        encryption,
-      });
-      if (this.s.trails.selectsDataEvent(event.record)) events.push(event);
-    }
+    const events = await storeObjects(
+      this.s,
+      { bucket: plan.bucket, ...(plan.kmsKeyId ? { kmsKeyId: plan.kmsKeyId } : {}) },
+      plan.files.map((file, i) => async () => ({ key: file.key, body: await bodies[i]! })),
+      (code) => new DeliveryFailure(code, regions),
+    );
     const now = this.s.clock.now();
     const done = { latestDeliveryTimeMs: now, latestDeliveryAttemptTimeMs: now, latestDeliveryError: undefined };
-    await this.commitWithStatus(trail, regions, done, events, advance(id, plan.openedSeq, plan.throughSeq));
+    const changes = [...advance(id, plan.openedSeq, plan.throughSeq), ...digestEntries(id, plan, now)];
+    await this.commitWithStatus(trail, regions, done, events, changes);
   }
 
   private recordStatus(trail: Trail, regions: string[], patch: RegionDeliveryStatus): Promise<void> {

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline as pipeStreams } from 'node:stream/promises';
 import type { AwsPipeline } from '../aws/pipeline.js';
+import type { Clock } from '../lib/clock.js';
 import { CommonErrors } from '../aws/errors.js';
 import type { ConnectionInfo, HttpResponse } from '../aws/service.js';
 import type { RawRequest } from '../aws/sigv4/index.js';
@@ -22,6 +23,8 @@ export interface EdgeOptions {
   maxBodyBytes: number;
   trustedProxies: readonly string[];
   tls?: { certFile: string; keyFile: string };
+  /** The injected clock: the `Date` header says the time the server works by (SDKs correct their skew by it). */
+  clock: Clock;
 }
 
 class BodyTooLarge extends Error {}
@@ -57,8 +60,8 @@ const IDLE_TIMEOUT_MS = 120_000;
  * body fails midway (the status line is already out), the connection is closed and the body
  * stream destroyed — nothing else is owed. A length the service set (HEAD, streams) is kept.
  */
-function send(res: http.ServerResponse, r: HttpResponse, close = false): void {
-  const headers: Record<string, string | number> = { ...r.headers };
+function send(res: http.ServerResponse, r: HttpResponse, nowMs: number, close = false): void {
+  const headers: Record<string, string | number> = { date: new Date(nowMs).toUTCString(), ...r.headers };
   if (close) headers.connection = 'close';
   if (r.body instanceof Readable) {
     res.writeHead(r.status, headers);
@@ -109,18 +112,18 @@ export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions): http.Serve
       pipeline
         .handle({ ...raw, bodyStream: req }, connectionInfo(req, opts))
         .then((response) => {
-          send(res, response);
+          send(res, response, opts.clock.now());
           discardUnread(req);
         })
         .catch(() => res.destroy());
       return;
     }
     readBody(req, opts.maxBodyBytes).then(
-      async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts))),
+      async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts)), opts.clock.now()),
       (err: unknown) => {
         if (err instanceof BodyTooLarge) {
           // Answer, then drop the connection: the rest of the body is never read.
-          send(res, pipeline.reject(raw, CommonErrors.requestTooLarge(opts.maxBodyBytes)), true);
+          send(res, pipeline.reject(raw, CommonErrors.requestTooLarge(opts.maxBodyBytes)), opts.clock.now(), true);
           res.on('finish', () => req.destroy());
         } else {
           req.destroy();

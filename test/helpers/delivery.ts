@@ -57,6 +57,8 @@ export async function loggingTrail(
     includeGlobalServiceEvents?: boolean;
     region?: string;
     start?: boolean;
+    /** EnableLogFileValidation: the trail writes signed digest files. */
+    validation?: boolean;
   } = {},
 ): Promise<{ bucket: string; arn: string }> {
   const bucket = await makeBucket(server, opts.bucket ?? `${name}-logs`, opts.prefix !== undefined ? { prefix: opts.prefix } : {});
@@ -68,6 +70,7 @@ export async function loggingTrail(
       ...(opts.prefix !== undefined ? { S3KeyPrefix: opts.prefix } : {}),
       ...(opts.multiRegion ? { IsMultiRegionTrail: true } : {}),
       ...(opts.includeGlobalServiceEvents !== undefined ? { IncludeGlobalServiceEvents: opts.includeGlobalServiceEvents } : {}),
+      ...(opts.validation ? { EnableLogFileValidation: true } : {}),
     }),
   );
   if (opts.start !== false) await ct.send(new StartLoggingCommand({ Name: name }));
@@ -122,4 +125,52 @@ export async function deliveredFiles(server: TestServer, bucket: string, prefix 
 /** All delivered records of the bucket, flattened. */
 export async function deliveredRecords(server: TestServer, bucket: string, prefix = ''): Promise<CloudTrailRecord[]> {
   return (await deliveredFiles(server, bucket, prefix)).flatMap((f) => f.records);
+}
+
+export interface DeliveredDigest {
+  key: string;
+  /** The uncompressed JSON bytes (what the signature and the next digest's hash cover). */
+  json: Buffer;
+  digest: DigestDocument;
+  metadata: Record<string, string>;
+}
+
+/** A digest file's fields (reference §5.2). */
+export interface DigestDocument {
+  awsAccountId: string;
+  digestStartTime: string;
+  digestEndTime: string;
+  digestS3Bucket: string;
+  digestS3Object: string;
+  digestPublicKeyFingerprint: string;
+  digestSignatureAlgorithm: string;
+  newestEventTime: string | null;
+  oldestEventTime: string | null;
+  previousDigestS3Bucket: string | null;
+  previousDigestS3Object: string | null;
+  previousDigestHashValue: string | null;
+  previousDigestHashAlgorithm: string | null;
+  previousDigestSignature: string | null;
+  logFiles: { s3Bucket: string; s3Object: string; hashValue: string; hashAlgorithm: string; newestEventTime: string; oldestEventTime: string }[];
+}
+
+/** Every digest file under `CloudTrail-Digest/` in the bucket, oldest first (by digestEndTime, then key). */
+export async function deliveredDigests(server: TestServer, bucket: string): Promise<DeliveredDigest[]> {
+  const objects = server.app.context.objects;
+  const out: DeliveredDigest[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await objects.listObjects({ bucket, prefix: '', maxKeys: 1000, ...(after ? { after } : {}) });
+    for (const o of page.objects) {
+      if (!o.key.includes('/CloudTrail-Digest/')) continue;
+      const { body, meta } = await objects.getObject(bucket, o.key);
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c as Buffer);
+      const json = gunzipSync(Buffer.concat(chunks));
+      out.push({ key: o.key, json, digest: JSON.parse(json.toString('utf8')) as DigestDocument, metadata: meta.userMetadata });
+    }
+    if (!page.isTruncated || !page.nextAfter) break;
+    after = page.nextAfter;
+  }
+  return out.sort((a, b) => a.digest.digestEndTime.localeCompare(b.digest.digestEndTime) || a.key.localeCompare(b.key));
 }

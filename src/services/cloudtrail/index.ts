@@ -14,6 +14,7 @@ import { getEventSelectorsOperation } from './get-event-selectors.js';
 import { getInsightSelectorsOperation } from './get-insight-selectors.js';
 import { getTrailOperation } from './get-trail.js';
 import { getTrailStatusOperation } from './get-trail-status.js';
+import { listPublicKeysOperation } from './list-public-keys.js';
 import { listTagsOperation } from './list-tags.js';
 import { listTrailsOperation } from './list-trails.js';
 import { lookupEventsOperation } from './lookup-events.js';
@@ -36,6 +37,7 @@ const implemented: Table = {
   GetInsightSelectors: getInsightSelectorsOperation,
   GetTrail: getTrailOperation,
   GetTrailStatus: getTrailStatusOperation,
+  ListPublicKeys: listPublicKeysOperation,
   ListTags: listTagsOperation,
   ListTrails: listTrailsOperation,
   LookupEvents: lookupEventsOperation,
