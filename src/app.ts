@@ -116,6 +116,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   purger.start();
   const delivery = new DeliveryWorker(context, new DeliveryRows(db), new DigestRows(db), {
     intervalMs: config.deliveryIntervalSeconds * 1000,
+    digestIntervalMs: config.digestIntervalSeconds * 1000,
     limits: { maxRecords: config.deliveryMaxRecords, maxBytes: config.deliveryMaxBytes },
     regions: config.regions,
   });

@@ -60,6 +60,7 @@ const schema = z
     deliveryMaxRecords: z.coerce.number().int().min(1).default(10_000),
     deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     digestKeyRotationDays: z.coerce.number().positive().default(30),
+    digestIntervalSeconds: z.coerce.number().positive().max(86_400).default(3600),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -101,6 +102,7 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   deliveryMaxRecords: 'OPENTRAIL_DELIVERY_MAX_RECORDS',
   deliveryMaxBytes: 'OPENTRAIL_DELIVERY_MAX_BYTES',
   digestKeyRotationDays: 'OPENTRAIL_DIGEST_KEY_ROTATION_DAYS',
+  digestIntervalSeconds: 'OPENTRAIL_DIGEST_INTERVAL_SECONDS',
 };
 
 export class ConfigError extends Error {}

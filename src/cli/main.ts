@@ -9,6 +9,8 @@ import { ConfigError, ENV_NAMES, loadConfig, type ConfigInput } from '../config.
 import { startApp } from '../app.js';
 import { usageLines } from '../identity/bootstrap.js';
 import { bucketPolicyCommand, type BucketPolicyOptions } from './bucket-policy.js';
+import { validateLogsCommand, type ValidateLogsFlags } from './validate-logs.js';
+import { DEFAULT_ENDPOINT } from './aws-env.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +39,7 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['deliveryMaxRecords', '--delivery-max-records <n>', 'records per log file at most [default: 10000]'],
   ['deliveryMaxBytes', '--delivery-max-bytes <n>', 'uncompressed bytes per log file at most [default: 33554432]'],
   ['digestKeyRotationDays', '--digest-key-rotation-days <days>', 'how long each region\'s digest signing key signs before the next, fractions allowed [default: 30]'],
+  ['digestIntervalSeconds', '--digest-interval-seconds <n>', 'the window of each digest file (AWS: an hour; shorter for tests and dev) [default: 3600]'],
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {
@@ -91,6 +94,22 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'server data dir holding root-credentials.json, used when AWS_* credentials are not set')
     .action(async (bucket: string, opts: BucketPolicyOptions) => {
       await bucketPolicyCommand(bucket, opts, process.env, process.stdout);
+    });
+  program
+    .command('validate-logs')
+    .description("check a trail's log files against its signed digest files, as `aws cloudtrail validate-logs` does, and more")
+    .requiredOption('--trail-arn <arn>', 'the trail whose files to validate')
+    .requiredOption('--start-time <time>', 'validate files delivered at or after this UTC time (e.g. 2026-01-01T10:00:00Z, 2026-01-01)')
+    .option('--end-time <time>', 'validate files delivered up to this UTC time [default: now]')
+    .option('--s3-bucket <bucket>', "bucket holding the digests [default: the trail's, from DescribeTrails]")
+    .option('--s3-prefix <prefix>', "key prefix of the digests [default: the trail's, when --s3-bucket is not given]")
+    .option('--account-id <id>', "account whose files to validate [default: the trail ARN's]")
+    .option('--verbose', 'list every valid file too')
+    .addOption(new Option('--output <format>', 'text (as the AWS CLI prints) or json (a full report)').choices(['text', 'json']).default('text'))
+    .option('--region <region>', "region whose digests to validate [default: AWS_DEFAULT_REGION, AWS_REGION, else the trail's home region]")
+    .option('--endpoint <url>', `S3 and CloudTrail endpoint [default: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_CLOUDTRAIL, AWS_ENDPOINT_URL, else ${DEFAULT_ENDPOINT}]`)
+    .action(async (opts: ValidateLogsFlags) => {
+      process.exitCode = await validateLogsCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     });
   return program;
 }

@@ -28,8 +28,6 @@ import { digestFileKey } from './keys.js';
 import type { SigningKeys } from './signing-keys.js';
 import { checkDestination, DeliveryFailure, storeObjects, type StoreServices } from './store-object.js';
 
-const HOUR_MS = 3_600_000;
-
 export interface DigestServices extends StoreServices {
   eventLog: EventLog;
   signingKeys: SigningKeys;
@@ -37,6 +35,8 @@ export interface DigestServices extends StoreServices {
 
 export interface DigestWriterOptions {
   regions: readonly string[];
+  /** The window of each digest: an hour, as AWS; shorter in tests and development. */
+  intervalMs: number;
   /** Commits changes and events with the trail's status in the regions (the worker's commit). */
   commit(trail: Trail, regions: string[], patch: RegionDeliveryStatus, events: NewEvent[], changes: StateChange[]): Promise<void>;
 }
@@ -68,7 +68,7 @@ export class DigestWriter {
       if (pending) await this.write(trail, pending);
       let head = this.rows.head(chain, trail.accountId, region);
       while (!head.finished) {
-        const end = head.windowStartMs + HOUR_MS;
+        const end = head.windowStartMs + this.opts.intervalMs;
         const hourly = end <= now && (chain.closedMs === null || end < chain.closedMs);
         if (!hourly && !finalDue) break;
         const plan = await this.plan(trail, chain, region, head, hourly ? end : finalEnd(head, chain), !hourly);

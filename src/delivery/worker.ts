@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   limits: FileLimits;
   /** The regions a multi-region trail writes digests for. */
   regions: readonly string[];
+  /** The window of each digest (AWS: an hour). */
+  digestIntervalMs: number;
 }
 
 export interface DeliveryServices {
@@ -65,6 +67,7 @@ export class DeliveryWorker {
   ) {
     this.digests = new DigestWriter(s, digestRows, {
       regions: opts.regions,
+      intervalMs: opts.digestIntervalMs,
       commit: (trail, regions, patch, events, changes) => this.commitWithStatus(trail, regions, patch, events, changes),
     });
   }
