@@ -4,11 +4,9 @@
  * a running server, using the caller's AWS_* credentials or, failing those, the root pair the
  * server wrote to its data dir. One line instead of hand-editing policy JSON.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { cloudTrailBucketPolicy } from '../trails/bucket-policy.js';
-import { ROOT_CREDENTIALS_FILE, type RootCredentials } from '../identity/bootstrap.js';
+import { clientConfig, credentialsOf, dataDirOf, endpointOf, regionOf, rootCredentialsFile, type ClientCredentials } from './aws-env.js';
 
 export interface BucketPolicyOptions {
   prefix?: string;
@@ -20,16 +18,12 @@ export interface BucketPolicyOptions {
   dataDir?: string;
 }
 
-function credentials(env: NodeJS.ProcessEnv, dataDir: string): RootCredentials {
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    return { accountId: '', accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
-  }
-  const file = join(dataDir, ROOT_CREDENTIALS_FILE);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RootCredentials;
-  } catch {
-    throw new Error(`no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or point --data-dir at the server's data dir (${file} not readable)`);
-  }
+function credentials(env: NodeJS.ProcessEnv, dataDir: string): ClientCredentials {
+  const found = credentialsOf(env, dataDir);
+  if (found) return found;
+  throw new Error(
+    `no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or point --data-dir at the server's data dir (${rootCredentialsFile(dataDir)} not readable)`,
+  );
 }
 
 /** Prints the policy, or applies it; resolves to the policy text. */
@@ -39,7 +33,7 @@ export async function bucketPolicyCommand(
   env: NodeJS.ProcessEnv,
   out: NodeJS.WritableStream,
 ): Promise<string> {
-  const dataDir = opts.dataDir ?? env.OPENTRAIL_DATA_DIR ?? './data';
+  const dataDir = dataDirOf(opts.dataDir, env);
   const creds = opts.apply ? credentials(env, dataDir) : undefined;
   const accountId = opts.accountId ?? (creds?.accountId || env.OPENTRAIL_ACCOUNT_ID || '123456789012');
   const policy = JSON.stringify(
@@ -56,14 +50,8 @@ export async function bucketPolicyCommand(
     out.write(policy + '\n');
     return policy;
   }
-  const endpoint = opts.endpoint ?? env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4599';
-  const client = new S3Client({
-    endpoint,
-    region: opts.region ?? env.AWS_DEFAULT_REGION ?? env.AWS_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
-    maxAttempts: 1,
-  });
+  const endpoint = endpointOf('S3', opts.endpoint, env);
+  const client = new S3Client({ ...clientConfig(endpoint, regionOf(opts.region, env) ?? 'us-east-1', creds), forcePathStyle: true, maxAttempts: 1 });
   try {
     await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
   } finally {

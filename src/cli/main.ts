@@ -109,6 +109,8 @@ export function buildProgram(): Command {
     .option('--region <region>', "region whose digests to validate [default: AWS_DEFAULT_REGION, AWS_REGION, else the trail's home region]")
     .option('--endpoint <url>', `S3 and CloudTrail endpoint [default: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_CLOUDTRAIL, AWS_ENDPOINT_URL, else ${DEFAULT_ENDPOINT}]`)
     .action(async (opts: ValidateLogsFlags) => {
+      // The SDK's notice about future Node.js versions would break the AWS CLI's exact stderr.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       process.exitCode = await validateLogsCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     });
   return program;
