@@ -29,7 +29,7 @@ const BATCH = 5_000;
 const SPREAD_MS = 3_600_000;
 
 /** Appends `count` events the trail takes, BATCH per commit, one batch in flight while the next is made. */
-async function recordEvents(s: DeliveryServer, count: number): Promise<{ seconds: number; bytes: number }> {
+export async function recordEvents(s: DeliveryServer, count: number): Promise<{ seconds: number; bytes: number }> {
   const rand = prng(1);
   const start = performance.now();
   const end = s.clock.now();

@@ -7,6 +7,7 @@ import { deliveryBench } from './delivery.js';
 import { ingestBench } from './ingest.js';
 import { lookupBench } from './lookup.js';
 import { s3Bench } from './s3.js';
+import { validateBench } from './validate.js';
 
 export interface BenchOptions {
   events?: number;
@@ -17,6 +18,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<void>> = {
   lookup: lookupBench,
   s3: s3Bench,
   delivery: deliveryBench,
+  validate: validateBench,
 };
 
 const { values, positionals: names } = parseArgs({ options: { events: { type: 'string' } }, allowPositionals: true });
