@@ -150,6 +150,7 @@ export class DigestRows {
   private readonly entriesStmt;
   private readonly pendingStmt;
   private readonly undeliveredStmt;
+  private readonly regionsStmt;
 
   constructor(db: SqliteDatabase) {
     this.chainsStmt = db.prepare('SELECT chain_id, stream_id, opened_ms, closed_seq, closed_ms FROM digest_chains ORDER BY stream_id, opened_seq');
@@ -157,6 +158,12 @@ export class DigestRows {
     this.entriesStmt = db.prepare(
       'SELECT delivered_ms, entry FROM digest_entries WHERE chain_id = ? AND account_id = ? AND region = ? ORDER BY delivered_ms, s3_object',
     );
+    this.regionsStmt = db
+      .prepare(
+        `SELECT region FROM digest_entries WHERE chain_id = ? AND account_id = ?
+         UNION SELECT region FROM digest_heads WHERE chain_id = ? AND account_id = ?`,
+      )
+      .pluck();
     this.pendingStmt = db.prepare('SELECT plan FROM digest_pending WHERE chain_id = ? AND account_id = ? AND region = ?').pluck();
     // Events up to the chain's end that the stream has still to deliver (or a batch under way).
     this.undeliveredStmt = db
@@ -199,6 +206,11 @@ export class DigestRows {
         const file = JSON.parse(r.entry) as DigestLogFile;
         return { key: file.s3Object, file };
       });
+  }
+
+  /** Regions the chain has delivered files or digests in (only region names are selected, hence the cast). */
+  regions(chain: DigestChain, accountId: string): string[] {
+    return this.regionsStmt.all(chain.chainId, accountId, chain.chainId, accountId) as string[];
   }
 
   /** Only savePendingDigest writes these, hence the cast. */

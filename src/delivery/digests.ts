@@ -61,7 +61,10 @@ export class DigestWriter {
   private async serveChain(trail: Trail, chain: DigestChain, now: number): Promise<void> {
     // The final digest waits for the log files of every event up to the call that closed the chain.
     const finalDue = chain.closedSeq !== null && !this.rows.awaitsDelivery(chain);
-    const regions = trail.isMultiRegionTrail ? this.opts.regions : [trail.homeRegion];
+    // Also any region it delivered files in: a single-region trail's global service events may
+    // carry another region, and every delivered file must be in some digest.
+    const covered = trail.isMultiRegionTrail ? this.opts.regions : [trail.homeRegion];
+    const regions = [...new Set([...covered, ...this.rows.regions(chain, trail.accountId)])];
     let finished = true;
     for (const region of regions) {
       const pending = this.rows.pending(chain, trail.accountId, region);

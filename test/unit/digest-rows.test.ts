@@ -61,6 +61,7 @@ test('files join the chain open when their events were recorded, and leave it wi
   const keys = (c: typeof first) => rows.entries(c!, ACCOUNT, 'us-east-1', Infinity).map((e) => e.key);
   assert.deepEqual(keys(first), ['in-first']);
   assert.deepEqual(keys(second), ['in-second'], 'a file recorded while validation was off is in no chain');
+  assert.deepEqual(rows.regions(second!, ACCOUNT), ['us-east-1'], 'regions the chain owes digests for, from its files');
   const entry = rows.entries(first!, ACCOUNT, 'us-east-1', Infinity)[0]!.file;
   assert.deepEqual(entry, {
     s3Bucket: 'b',
