@@ -60,7 +60,7 @@ const schema = z
     deliveryMaxRecords: z.coerce.number().int().min(1).default(10_000),
     deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     digestKeyRotationDays: z.coerce.number().positive().default(30),
-    digestIntervalSeconds: z.coerce.number().positive().max(86_400).default(3600),
+    digestIntervalSeconds: z.coerce.number().min(1).max(86_400).default(3600),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {

@@ -22,6 +22,8 @@ export interface AuditedTrail {
   takes(facts: SelectedFacts): boolean;
   /** Index (CallLog order) of the StartLogging call: calls before it are not the trail's. */
   startIndex: number;
+  /** Index of the StopLogging call, if it stopped: calls after it are not the trail's. */
+  stopIndex?: number;
 }
 
 export interface Audit {
@@ -73,6 +75,7 @@ export function auditTrail(t: AuditedTrail, files: readonly LogFile[], calls: Re
   const pattern = keyPattern(t);
   const timesSeen = new Map<string, number>();
   const eventIds = new Set<string>();
+  const logged = (call: AckedCall) => call.index >= t.startIndex && call.index <= (t.stopIndex ?? Infinity);
   for (const file of files) {
     const region = pattern.exec(file.key)?.[1];
     if (!region) problem(`key outside the layout: ${file.key}`);
@@ -87,14 +90,14 @@ export function auditTrail(t: AuditedTrail, files: readonly LogFile[], calls: Re
       if (!t.takes(facts)) problem(`record it does not select: ${JSON.stringify(facts)}`);
       const call = calls.get(r.requestID);
       if (call && !sameFacts(call, facts)) problem(`record of ${r.requestID} says ${JSON.stringify(facts)}, the call was ${JSON.stringify(call)}`);
-      if (call && call.index < t.startIndex) problem(`${call.eventName} made before StartLogging delivered`);
+      if (call && !logged(call)) problem(`${call.eventName} made while the trail was not logging delivered`);
       if (!call && isDeliveryRecord(r)) audit.deliveries.push(r);
       else if (!call) audit.unacknowledged.add(r.requestID);
     }
   }
   for (const [requestId, n] of timesSeen) if (n > 1) problem(`request ${requestId} delivered ${n} times`);
   for (const call of calls.values()) {
-    if (call.index >= t.startIndex && t.takes(call) && !timesSeen.has(call.requestId)) audit.missing.push(`${t.name}: ${call.eventName} ${call.requestId}`);
+    if (logged(call) && t.takes(call) && !timesSeen.has(call.requestId)) audit.missing.push(`${t.name}: ${call.eventName} ${call.requestId}`);
   }
   return audit;
 }
