@@ -138,11 +138,6 @@ interface ChainRow {
   closed_ms: number | null;
 }
 
-interface EntryRow {
-  delivered_ms: number;
-  entry: string;
-}
-
 /** Reads through the main connection, like DeliveryRows. */
 export class DigestRows {
   private readonly chainsStmt;
@@ -155,9 +150,12 @@ export class DigestRows {
   constructor(db: SqliteDatabase) {
     this.chainsStmt = db.prepare('SELECT chain_id, stream_id, opened_ms, closed_seq, closed_ms FROM digest_chains ORDER BY stream_id, opened_seq');
     this.headStmt = db.prepare('SELECT window_start_ms, previous, finished FROM digest_heads WHERE chain_id = ? AND account_id = ? AND region = ?');
-    this.entriesStmt = db.prepare(
-      'SELECT delivered_ms, entry FROM digest_entries WHERE chain_id = ? AND account_id = ? AND region = ? ORDER BY delivered_ms, s3_object',
-    );
+    this.entriesStmt = db
+      .prepare(
+        `SELECT entry FROM digest_entries WHERE chain_id = ? AND account_id = ? AND region = ? AND delivered_ms < ?
+       ORDER BY delivered_ms, s3_object`,
+      )
+      .pluck();
     this.regionsStmt = db
       .prepare(
         `SELECT region FROM digest_entries WHERE chain_id = ? AND account_id = ?
@@ -199,13 +197,11 @@ export class DigestRows {
 
   /** Files waiting for a digest, delivered before `beforeMs`, in delivery order. */
   entries(chain: DigestChain, accountId: string, region: string, beforeMs: number): { key: string; file: DigestLogFile }[] {
-    return (this.entriesStmt.all(chain.chainId, accountId, region) as EntryRow[])
-      .filter((r) => r.delivered_ms < beforeMs)
-      .map((r) => {
-        // Only digestEntries writes these, hence the cast.
-        const file = JSON.parse(r.entry) as DigestLogFile;
-        return { key: file.s3Object, file };
-      });
+    // Only digestEntries writes these, hence the cast. SQLite compares with Infinity as a REAL.
+    return (this.entriesStmt.all(chain.chainId, accountId, region, beforeMs) as string[]).map((text) => {
+      const file = JSON.parse(text) as DigestLogFile;
+      return { key: file.s3Object, file };
+    });
   }
 
   /** Regions the chain has delivered files or digests in (only region names are selected, hence the cast). */

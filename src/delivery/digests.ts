@@ -48,14 +48,14 @@ export class DigestWriter {
     private readonly opts: DigestWriterOptions,
   ) {}
 
-  /** Streams that have a digest chain (some may have no log files left to deliver). */
-  streams(): string[] {
-    return [...this.rows.chains().keys()];
+  /** Every digest chain by stream (read once per pass; some streams have no log files left to deliver). */
+  chains(): Map<string, DigestChain[]> {
+    return this.rows.chains();
   }
 
-  /** Writes every digest of the stream that is due at `now`. */
-  async serve(trail: Trail, stream: string, now: number): Promise<void> {
-    for (const chain of this.rows.chains().get(stream) ?? []) await this.serveChain(trail, chain, now);
+  /** Writes every digest of the stream's chains that is due at `now`. */
+  async serve(trail: Trail, chains: readonly DigestChain[], now: number): Promise<void> {
+    for (const chain of chains) await this.serveChain(trail, chain, now);
   }
 
   private async serveChain(trail: Trail, chain: DigestChain, now: number): Promise<void> {

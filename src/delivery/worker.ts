@@ -16,7 +16,7 @@ import type { StateChange } from '../store/state-change.js';
 import type { TrailRegistry } from '../trails/registry.js';
 import type { RegionDeliveryStatus, Trail } from '../trails/trail.js';
 import { advance, forget, savePlan, streamId, type DeliveryPlan, type DeliveryRange, type DeliveryRows } from './delivery-rows.js';
-import { digestEntries, type DigestRows } from './digest-rows.js';
+import { digestEntries, type DigestChain, type DigestRows } from './digest-rows.js';
 import { DigestWriter } from './digests.js';
 import { logFileKey } from './keys.js';
 import { gzipLogFile } from './log-file.js';
@@ -99,13 +99,14 @@ export class DeliveryWorker {
       const streams = this.rows.streams();
       const plans = this.rows.pendingPlans();
       // A stream with nothing left to deliver may still owe digests (the final one after StopLogging).
-      const ids = new Set([...streams.keys(), ...this.digests.streams()]);
+      const chains = this.digests.chains();
+      const ids = new Set([...streams.keys(), ...chains.keys()]);
       // Every stream drains up to the same point, read once: under steady traffic a stream would
       // otherwise chase new events forever and the streams after it would never be served.
       const upto = this.rows.lastCommittedSeq();
       for (const id of ids) {
         try {
-          await this.serve(id, plans.get(id), upto);
+          await this.serve(id, plans.get(id), chains.get(id) ?? [], upto);
         } catch (err) {
           this.s.logger.error({ err, stream: id }, 'delivery failed unexpectedly');
         }
@@ -123,7 +124,7 @@ export class DeliveryWorker {
     return live && streamId(live) === id ? live : this.rows.retiredTrail(id);
   }
 
-  private async serve(id: string, pending: DeliveryPlan | undefined, upto: number): Promise<void> {
+  private async serve(id: string, pending: DeliveryPlan | undefined, chains: readonly DigestChain[], upto: number): Promise<void> {
     const now = this.s.clock.now();
     const trail = this.trailOf(id);
     if (!trail) return this.s.eventLog.append([], forget(id));
@@ -150,7 +151,7 @@ export class DeliveryWorker {
     });
     // Digests after log files (a digest due now lists every file delivered before it), and even
     // when log files failed: an hour's digest is owed whatever the log files do.
-    await attempt(() => this.digests.serve(trail, id, now));
+    await attempt(() => this.digests.serve(trail, chains, now));
     if (failures.length === 0) {
       st.failures = 0;
       st.retryAtMs = 0;
