@@ -4,17 +4,24 @@
  * the CloudTrail API), N realistic ~1 KB management events are appended straight to its event
  * log (the ingest path minus HTTP), then one delivery pass is timed until all N are in log files.
  * Beside it, in the same run, `gzip -6` compresses the very same uncompressed bytes: the physical
- * limit of a step whose output is gzip at level 6. Every delivered file is read back: the records
- * must number exactly N.
+ * limit of a step whose output is gzip at level 6 (Node's zlib on the same bytes is printed too).
+ * Every delivered file is read back: the records must number exactly N. Memory is sampled during
+ * the pass; its CPU, main-thread busy share and the load average say what bounded it. With
+ * DELIVERY_PROFILE=file.cpuprofile the pass alone is CPU-profiled (open in Chrome DevTools).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createGzip } from 'node:zlib';
 import type { NewEvent } from '../src/store/event-log.js';
 import { logFileTexts, loggingTrail, startDeliveryServer, type DeliveryServer } from '../test/helpers/delivery.js';
 import { prng } from '../test/helpers/prng.js';
@@ -82,6 +89,36 @@ async function peakMemory(run: () => Promise<void>): Promise<Memory> {
   }
 }
 
+/**
+ * CPU seconds this process's main thread has used (Linux: /proc; undefined elsewhere). Unlike
+ * wall time it barely depends on what else the machine runs, so it shows the main thread's cost.
+ */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    // Fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th.
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ, 100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `run`, CPU-profiling it into `file` when one is given. */
+async function profiled(file: string | undefined, run: () => Promise<void>): Promise<void> {
+  if (!file) return run();
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    await run();
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+  } finally {
+    session.disconnect();
+  }
+}
+
 interface ReadBack {
   files: number;
   records: number;
@@ -122,6 +159,14 @@ function gzipSeconds(file: string): number {
   }
 }
 
+/** Seconds Node's zlib takes to gzip `file` at level 6 on one thread: what delivery compresses with. */
+async function zlibSeconds(file: string): Promise<number> {
+  const start = performance.now();
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), createGzip({ level: 6 }), discard);
+  return (performance.now() - start) / 1000;
+}
+
 async function deliveredKeys(s: DeliveryServer, bucket: string): Promise<Set<string>> {
   const keys = new Set<string>();
   for await (const f of logFileTexts(s, bucket)) keys.add(f.key);
@@ -159,8 +204,16 @@ export async function deliveryBench(opts: BenchOptions): Promise<void> {
     const before = memory();
     const maxRssBefore = process.resourceUsage().maxRSS * 1024;
     const start = performance.now();
-    const peak = await peakMemory(() => s.deliver());
+    const cpuStart = process.cpuUsage();
+    const mainCpuStart = mainThreadCpuSeconds();
+    const loopStart = performance.eventLoopUtilization();
+    const peak = await peakMemory(() => profiled(process.env.DELIVERY_PROFILE, () => s.deliver()));
+    const mainBusy = performance.eventLoopUtilization(loopStart).utilization;
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const mainCpuEnd = mainThreadCpuSeconds();
+    const mainCpu = mainCpuStart === undefined || mainCpuEnd === undefined ? 'unknown' : `${(mainCpuEnd - mainCpuStart).toFixed(1)} s`;
     const load = loadavg()[0]!;
     collectGarbage();
     const after = memory();
@@ -171,6 +224,7 @@ export async function deliveryBench(opts: BenchOptions): Promise<void> {
     assert.equal(back.records, count, 'every recorded event is in exactly one delivered file');
     const gzipS = gzipSeconds(jsonFile);
     const gzipLoad = loadavg()[0]!;
+    const zlibS = await zlibSeconds(jsonFile);
 
     const rate = (bytes: number, sec: number) => (bytes / MB / sec).toFixed(1);
     console.log(
@@ -178,11 +232,16 @@ export async function deliveryBench(opts: BenchOptions): Promise<void> {
         `${rate(back.jsonBytes, seconds)} MB/s of log JSON (uncompressed), ${rate(back.gzipBytes, seconds)} MB/s gzip written; ` +
         `${back.files} files, ${(back.jsonBytes / MB).toFixed(0)} MB -> ${(back.gzipBytes / MB).toFixed(0)} MB (load average ${load.toFixed(1)})`,
     );
+    console.log(
+      `CPU: ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / seconds).toFixed(2)} cores on average), of it the main thread ${mainCpu}; ` +
+        `main thread busy ${(mainBusy * 100).toFixed(0)}% of the pass`,
+    );
     const show = (m: Memory) => `RSS ${mib(m.rss)} (held ${mib(m.held)})`;
     console.log(`memory: ${show(before)} before the pass, peak ${show(peak)} during it, ${show(after)} after (before and after: after a full GC)`);
     console.log(`process max RSS: ${mib(maxRssBefore)} before the pass (recording), ${mib(maxRssAfter)} after it`);
     console.log(`ceiling: gzip -6 of the same ${(back.jsonBytes / MB).toFixed(0)} MB in ${gzipS.toFixed(2)} s = ${rate(back.jsonBytes, gzipS)} MB/s (load average ${gzipLoad.toFixed(1)})`);
     console.log(`delivery / gzip -6 = ${(gzipS / seconds).toFixed(2)} (target >= 0.7)`);
+    console.log(`for reference: Node's zlib level 6, one thread, same bytes: ${rate(back.jsonBytes, zlibS)} MB/s`);
     console.log(`verified: ${back.records} records in the ${back.files} delivered files = events recorded`);
   } finally {
     await s.stop();

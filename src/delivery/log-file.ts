@@ -55,8 +55,10 @@ export class LogFileBuilder {
   }
 
   private write(text: string): void {
-    this.hash.update(text);
-    this.gzip.write(text);
+    // Encoded once for both: each would otherwise UTF-8-encode the string itself.
+    const bytes = Buffer.from(text);
+    this.hash.update(bytes);
+    this.gzip.write(bytes);
   }
 
   /** Releases the compressor of a file that will not be finished. */

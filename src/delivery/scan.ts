@@ -6,8 +6,8 @@
  * batch that was planned before a crash.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { EventLog, StoredEvent } from '../store/event-log.js';
-import type { RecordPredicate } from '../trails/selectors.js';
+import type { EventLog, LogEntry } from '../store/event-log.js';
+import type { EntryPredicate } from '../trails/intake.js';
 import type { PlannedFile } from './delivery-rows.js';
 import { LogFileBuilder } from './log-file.js';
 
@@ -44,10 +44,10 @@ export interface Scan {
 }
 
 /** Events with after < seq <= upto, in seq order, READ_CHUNK at a time. */
-async function* chunksBetween(log: EventLog, after: number, upto: number): AsyncGenerator<StoredEvent[]> {
+async function* chunksBetween(log: EventLog, after: number, upto: number): AsyncGenerator<LogEntry[]> {
   let pos = after;
   while (pos < upto) {
-    const events = await log.readAfter(pos, READ_CHUNK);
+    const events = await log.entriesAfter(pos, READ_CHUNK);
     const last = events[events.length - 1];
     if (!last) return;
     if (last.seq > upto) {
@@ -71,7 +71,7 @@ interface OpenFile {
   log: LogFileBuilder;
 }
 
-export async function scan(log: EventLog, after: number, upto: number, takes: RecordPredicate, limits: FileLimits): Promise<Scan> {
+export async function scan(log: EventLog, after: number, upto: number, takes: EntryPredicate, limits: FileLimits): Promise<Scan> {
   const files = new Map<string, OpenFile>();
   const done = (throughSeq: number): Scan => ({
     throughSeq,
@@ -90,7 +90,7 @@ export async function scan(log: EventLog, after: number, upto: number, takes: Re
       for (const ev of events) {
         through = ev.seq;
         // Insights events go to CloudTrail-Insight/ files, never to CloudTrail/ log files.
-        if (ev.category === 'insight' || !takes(ev.record)) continue;
+        if (ev.category === 'insight' || !takes(ev)) continue;
         const name = `${ev.accountId}\u0000${ev.region}`;
         let file = files.get(name);
         if (!file) {

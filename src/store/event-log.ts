@@ -22,7 +22,11 @@ export interface NewEvent {
   accountId: string;
   /** Event history region: the record's awsRegion. */
   region: string;
-  /** 'management' events appear in event history; 'data' do not; 'insight' only on request. */
+  /**
+   * 'management' events appear in event history; 'data' do not; 'insight' only on request.
+   * 'management' exactly when the record is a management event (trails/selectors.ts
+   * eventCategoryOf says 'Management'): delivery decides on this without parsing the record.
+   */
   category: 'management' | 'data' | 'insight';
   /** LookupEvents `Username` (see lookupUsername). Absent for events with no user. */
   username?: string;
@@ -38,6 +42,28 @@ export interface StoredEvent extends NewEvent {
    * delivered log files use these bytes rather than re-serializing `record`.
    */
   recordJson: string;
+}
+
+/**
+ * A committed event as delivery reads it: what the log keeps beside the record, and the record's
+ * text, parsed only when `record()` is called (a trail's intake mostly decides without it).
+ */
+export interface LogEntry {
+  seq: number;
+  eventTimeMs: number;
+  /** The record's recipientAccountId and awsRegion (NewEvent). */
+  accountId: string;
+  region: string;
+  category: NewEvent['category'];
+  /**
+   * The record's eventSource and readOnly (undefined when it has none), kept outside the record
+   * for management and Insights events only: both undefined for data events.
+   */
+  eventSource: string | undefined;
+  readOnly: boolean | undefined;
+  recordJson: string;
+  /** The parsed record (parsed once). */
+  record(): CloudTrailRecord;
 }
 
 export type LookupAttributeKey =
@@ -88,6 +114,8 @@ export interface EventLog {
    * reads through per-trail cursors and applies the trail's selectors itself).
    */
   readAfter(seq: number, limit: number): Promise<StoredEvent[]>;
+  /** The same events as readAfter, as delivery reads them: records left unparsed. */
+  entriesAfter(seq: number, limit: number): Promise<LogEntry[]>;
   /** Deletes events older than `beforeMs`; resolves to how many were deleted. */
   purgeOlderThan(beforeMs: number): Promise<number>;
   /** Commits what is pending and releases the database. */

@@ -5,15 +5,15 @@
  * in the same transaction as the call's event (DESIGN invariant 1); `rollback` undoes the
  * in-memory change if that commit fails.
  *
- * The pipeline asks `selectsDataEvent` for every data event, and delivery `intakeOf` for every
- * event, so each trail's selectors are compiled once and only logging trails of the record's
- * account are consulted.
+ * The pipeline asks `selectsDataEvent` for every data event, so each trail's selectors are
+ * compiled once and only logging trails of the record's account are consulted; delivery gets a
+ * trail's intake from `intakeOf` once per pass.
  */
 import type { CloudTrailRecord } from '../recorder/record.js';
 import type { SqliteDatabase } from '../store/sqlite/database.js';
 import type { StateChange } from '../store/state-change.js';
 import { deleteTrail, loadTrails, saveStatus, saveTrail } from './trail-rows.js';
-import { trailTakes } from './intake.js';
+import { compileIntake, trailTakes, type EntryPredicate } from './intake.js';
 import { compileSelectors, type RecordPredicate } from './selectors.js';
 import { visibleIn, type RegionDeliveryStatus, type Trail } from './trail.js';
 
@@ -93,14 +93,9 @@ export class TrailRegistry {
     return entries.some((e) => trailTakes(e.trail, e.selects, record));
   }
 
-  /**
-   * Which records `trail` delivers (intake.ts). Reuses the compiled selectors when `trail` is the
-   * registered version; a deleted trail's snapshot (final delivery) is compiled afresh.
-   */
-  intakeOf(trail: Trail): RecordPredicate {
-    const entry = this.accounts.get(trail.accountId)?.get(trail.arn);
-    const selects = entry && entry.trail.selectors === trail.selectors ? entry.selects : compileSelectors(trail.selectors);
-    return (record) => trailTakes(trail, selects, record);
+  /** Which event log entries `trail` delivers (intake.ts); compiled per call, as cheap as a lookup. */
+  intakeOf(trail: Trail): EntryPredicate {
+    return compileIntake(trail);
   }
 
   private swap(accountId: string, arn: string, next: Trail | undefined, changes: StateChange[]): Staged {

@@ -10,6 +10,7 @@ import {
   isGlobalServiceEvent,
   type GlobalServiceSources,
 } from './global-services.js';
+import { selectable, type Selectable } from './selectors.js';
 
 export { GLOBAL_EVENT_REGION, isGlobalServiceEvent } from './global-services.js';
 
@@ -24,8 +25,29 @@ export function trailCoversRecord(
   record: CloudTrailRecord,
   sources: GlobalServiceSources = DEFAULT_GLOBAL_SERVICE_SOURCES,
 ): boolean {
-  if (isGlobalServiceEvent(record, sources)) {
-    return trail.includeGlobalServiceEvents && (trail.isMultiRegionTrail || trail.homeRegion === GLOBAL_EVENT_REGION);
-  }
-  return trail.isMultiRegionTrail || record.awsRegion === trail.homeRegion;
+  return trailCovers(trail, selectable(record), sources);
+}
+
+/**
+ * trailCoversRecord on a Selectable. Whether the record is a global service event is asked only
+ * when the answer depends on it, and reads the record only for STS or sign-in calls in us-east-1.
+ */
+export function trailCovers(
+  trail: TrailScope,
+  s: Selectable,
+  sources: GlobalServiceSources = DEFAULT_GLOBAL_SERVICE_SOURCES,
+): boolean {
+  const ifGlobal = trail.includeGlobalServiceEvents && (trail.isMultiRegionTrail || trail.homeRegion === GLOBAL_EVENT_REGION);
+  const ifRegional = trail.isMultiRegionTrail || s.region === trail.homeRegion;
+  if (ifGlobal === ifRegional) return ifGlobal;
+  return isGlobal(s, sources) ? ifGlobal : ifRegional;
+}
+
+/**
+ * isGlobalServiceEvent, asking for the record only when its answer depends on more than the
+ * source and region: a leader-region service called in GLOBAL_EVENT_REGION (the host header).
+ */
+function isGlobal(s: Selectable, sources: GlobalServiceSources): boolean {
+  const byHost = sources.globalInLeaderRegion.has(s.eventSource) && s.region === GLOBAL_EVENT_REGION;
+  return byHost ? isGlobalServiceEvent(s.record(), sources) : sources.global.has(s.eventSource);
 }

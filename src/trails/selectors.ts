@@ -1,7 +1,10 @@
 /**
  * Event-selector evaluation (reference §6.4): whether a trail's basic or advanced selectors
  * select a record. Selectors are compiled once into a closure because delivery runs this for
- * every event against every trail; `selects` is the convenience form for one-off checks.
+ * every event against every trail; `selects` is the convenience form for one-off checks. They
+ * read a record through `Selectable`: delivery's view of an event log entry answers the common
+ * members from stored columns and parses the record only when a check needs more, so checks on
+ * those members run first.
  *
  * Choices where AWS is silent: a record without `readOnly` (e.g. ConsoleLogin) counts as a write;
  * a record without `sessionCredentialFromConsole` has the value "false"; several operators in one
@@ -21,6 +24,38 @@ export type TrailSelectors =
   | { kind: 'advanced'; selectors: AdvancedEventSelector[] };
 
 export type RecordPredicate = (record: CloudTrailRecord) => boolean;
+
+/** A record as trail checks read it: these members cheaply, anything else through `record()`. */
+export interface Selectable {
+  /** recipientAccountId */
+  readonly accountId: string;
+  /** awsRegion */
+  readonly region: string;
+  /** eventCategoryOf(record) === 'Management' */
+  readonly management: boolean;
+  /** eventCategoryOf(record) */
+  readonly category: string;
+  readonly eventSource: string;
+  /** readOnly !== true */
+  readonly write: boolean;
+  record(): CloudTrailRecord;
+}
+
+export type SelectablePredicate = (s: Selectable) => boolean;
+
+/** A parsed record as a Selectable. */
+export function selectable(record: CloudTrailRecord): Selectable {
+  const category = eventCategoryOf(record);
+  return {
+    accountId: record.recipientAccountId,
+    region: record.awsRegion,
+    management: category === 'Management',
+    category,
+    eventSource: record.eventSource,
+    write: isWrite(record),
+    record: () => record,
+  };
+}
 
 /** A fresh trail's selectors (§6.2). Frozen: callers copy before changing. */
 export const DEFAULT_SELECTORS: TrailSelectors = deepFreeze({
@@ -78,18 +113,20 @@ function compileDataResource(dr: DataResource): RecordPredicate {
   return (r) => resourceArns(r, t.type).some((arn) => exact.has(arn));
 }
 
-function compileBasic(s: EventSelector): RecordPredicate {
+function compileBasic(s: EventSelector): SelectablePredicate {
   const rw = s.ReadWriteType ?? 'All';
   const management = s.IncludeManagementEvents ?? true;
   const excluded = new Set(s.ExcludeManagementEventSources ?? []);
   const data = (s.DataResources ?? []).map(compileDataResource);
+  // Management events, then data events, then the read/write type: without data resources a
+  // selector rejects a data event before reading anything else of it.
   return (r) => {
-    if (rw === 'ReadOnly' && isWrite(r)) return false;
-    if (rw === 'WriteOnly' && !isWrite(r)) return false;
-    const category = eventCategoryOf(r);
-    if (category === 'Management') return management && !excluded.has(r.eventSource);
-    if (category === 'Data') return data.some((d) => d(r));
-    return false;
+    if (r.management) {
+      if (!management || excluded.has(r.eventSource)) return false;
+    } else if (data.length === 0 || r.category !== 'Data') return false;
+    if (rw === 'ReadOnly' && r.write) return false;
+    if (rw === 'WriteOnly' && !r.write) return false;
+    return r.management || data.some((d) => d(r.record()));
   };
 }
 
@@ -115,41 +152,56 @@ function compileCondition(f: AdvancedFieldSelector): ValueTest {
   };
 }
 
-const SCALAR_FIELDS: Readonly<Record<string, (r: SelectableRecord) => string | undefined>> = {
-  eventCategory: (r) => eventCategoryOf(r),
-  readOnly: (r) => (isWrite(r) ? 'false' : 'true'),
+/** The record with the members selectors read that CloudTrailRecord does not declare. */
+const full = (r: Selectable): SelectableRecord => r.record();
+
+const SCALAR_FIELDS: Readonly<Record<string, (r: Selectable) => string | undefined>> = {
+  eventCategory: (r) => r.category,
+  readOnly: (r) => (r.write ? 'false' : 'true'),
   eventSource: (r) => r.eventSource,
-  eventName: (r) => r.eventName,
-  eventType: (r) => r.eventType,
-  errorCode: (r) => r.errorCode,
-  vpcEndpointId: (r) => r.vpcEndpointId,
-  'userIdentity.arn': (r) => r.userIdentity.arn,
-  sessionCredentialFromConsole: (r) => r.sessionCredentialFromConsole ?? 'false',
+  eventName: (r) => full(r).eventName,
+  eventType: (r) => full(r).eventType,
+  errorCode: (r) => full(r).errorCode,
+  vpcEndpointId: (r) => full(r).vpcEndpointId,
+  'userIdentity.arn': (r) => full(r).userIdentity.arn,
+  sessionCredentialFromConsole: (r) => full(r).sessionCredentialFromConsole ?? 'false',
 };
 
-function compileField(f: AdvancedFieldSelector, selectedType: string | undefined): RecordPredicate {
+/** Fields an event log entry answers from its columns (management events at least: intake.ts). */
+const CHEAP_FIELDS: ReadonlySet<string> = new Set(['eventCategory', 'readOnly', 'eventSource']);
+
+function compileField(f: AdvancedFieldSelector, selectedType: string | undefined): SelectablePredicate {
   const test = compileCondition(f);
-  if (f.Field === 'resources.type') return (r) => someValue((r.resources ?? []).map((res) => res.type), test);
+  if (f.Field === 'resources.type') return (r) => someValue((full(r).resources ?? []).map((res) => res.type), test);
   // An ARN condition is about the resources of the selector's own type (§6.4).
-  if (f.Field === 'resources.ARN') return (r) => someValue(resourceArns(r, selectedType), test);
+  if (f.Field === 'resources.ARN') return (r) => someValue(resourceArns(full(r), selectedType), test);
   const read = Object.hasOwn(SCALAR_FIELDS, f.Field) ? SCALAR_FIELDS[f.Field] : undefined;
   // Validation rejects unknown fields; a stored one (from an older version) selects nothing.
   if (!read) return () => false;
   return (r) => test(read(r));
 }
 
-function compileAdvanced(s: AdvancedEventSelector): RecordPredicate {
+function compileAdvanced(s: AdvancedEventSelector): SelectablePredicate {
   const selectedType = s.FieldSelectors.find((f) => f.Field === 'resources.type')?.Equals?.[0];
-  const checks = s.FieldSelectors.map((f) => compileField(f, selectedType));
+  // Every condition must hold, so their order is free: those needing no record go first.
+  const cost = (f: AdvancedFieldSelector) => (CHEAP_FIELDS.has(f.Field) ? 0 : 1);
+  const checks = [...s.FieldSelectors].sort((a, b) => cost(a) - cost(b)).map((f) => compileField(f, selectedType));
   return (r) => checks.every((c) => c(r));
 }
 
 // ---- public ----
 
 /** Compiles a trail's selectors once; the returned predicate is pure and cheap per record. */
-export function compileSelectors(sel: TrailSelectors): RecordPredicate {
+export function compileSelectable(sel: TrailSelectors): SelectablePredicate {
   const preds = sel.kind === 'basic' ? sel.selectors.map(compileBasic) : sel.selectors.map(compileAdvanced);
-  return (record) => eventCategoryOf(record) !== 'Insight' && preds.some((p) => p(record));
+  // Insights last: a data event's category may need its record, and no basic selector takes one.
+  return (r) => preds.some((p) => p(r)) && r.category !== 'Insight';
+}
+
+/** compileSelectable for parsed records. */
+export function compileSelectors(sel: TrailSelectors): RecordPredicate {
+  const selects = compileSelectable(sel);
+  return (record) => selects(selectable(record));
 }
 
 /** Whether the selectors select the record (any selector matches). Compile once on hot paths. */

@@ -5,7 +5,7 @@
  * and reads on this thread's own connection (WAL lets them run side by side). History lookups
  * and commit-order reads: event-reader.ts; retention: event-purge.ts; schema: migrations.ts.
  */
-import type { EventLog, LookupPage, LookupQuery, NewEvent, StoredEvent } from '../event-log.js';
+import type { EventLog, LogEntry, LookupPage, LookupQuery, NewEvent, StoredEvent } from '../event-log.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { EventReader } from './event-reader.js';
 import { prepareEvents, type PreparedAppend } from './event-writer.js';
@@ -104,6 +104,10 @@ export class SqliteEventLog implements EventLog {
 
   readAfter(seq: number, limit: number): Promise<StoredEvent[]> {
     return this.read(() => this.reader.readAfter(seq, limit));
+  }
+
+  entriesAfter(seq: number, limit: number): Promise<LogEntry[]> {
+    return this.read(() => this.reader.entriesAfter(seq, limit));
   }
 
   async purgeOlderThan(beforeMs: number): Promise<number> {

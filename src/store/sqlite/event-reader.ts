@@ -6,9 +6,10 @@
  * attribute value) would turn a millisecond query into a scan of millions of rows.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { LookupPage, LookupQuery, StoredEvent } from '../event-log.js';
+import type { CloudTrailRecord } from '../../recorder/record.js';
+import type { LogEntry, LookupPage, LookupQuery, StoredEvent } from '../event-log.js';
 import type { SqliteDatabase } from './database.js';
-import type { Interner } from './interner.js';
+import type { Interner, Scope } from './interner.js';
 import { RESOURCE_NAME, RESOURCE_TYPE } from './event-writer.js';
 
 interface EventRow {
@@ -21,6 +22,9 @@ interface EventRow {
 }
 
 const COLUMNS = 'e.seq, e.scope, e.event_time, e.username, e.resources, e.record';
+
+/** An entriesAfter row (`raw()`: an array, no per-row object keyed by column name). */
+type EntryRow = [seq: number, scope: number, eventTime: number, sourceKey: number | null, readOnly: 0 | 1 | null, record: string];
 
 /** How one query finds its rows: which index/table, and the attribute's stored value. */
 export type Plan =
@@ -40,12 +44,20 @@ const COLUMN_ATTRIBUTES: Record<string, { index: string; column: string; interne
 export class EventReader {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly afterSeq;
+  private readonly entriesAfterSeq;
+  private readonly selectString;
+  /** event_strings id → value for event sources: a few hundred at most, and ids never change. */
+  private readonly sources = new Map<number, string>();
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly interner: Interner,
   ) {
     this.afterSeq = db.prepare(`SELECT ${COLUMNS} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`);
+    this.entriesAfterSeq = db
+      .prepare('SELECT seq, scope, event_time, source_key, read_only, record FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .raw();
+    this.selectString = db.prepare('SELECT value FROM event_strings WHERE id = ?').pluck();
   }
 
   lookup(q: LookupQuery): LookupPage {
@@ -70,6 +82,25 @@ export class EventReader {
   readAfter(seq: number, limit: number): StoredEvent[] {
     if (limit < 1) return [];
     return (this.afterSeq.all(seq, limit) as EventRow[]).map((row) => this.toStored(row));
+  }
+
+  /** As readAfter, without parsing records, lookup resources or user names (delivery needs none). */
+  entriesAfter(seq: number, limit: number): LogEntry[] {
+    if (limit < 1) return [];
+    return (this.entriesAfterSeq.all(seq, limit) as EntryRow[]).map(
+      ([rowSeq, scope, eventTime, sourceKey, readOnly, record]) =>
+        new RowEntry(rowSeq, eventTime, this.interner.scope(scope), sourceKey === null ? undefined : this.source(sourceKey), readOnly, record),
+    );
+  }
+
+  private source(id: number): string {
+    let value = this.sources.get(id);
+    if (value === undefined) {
+      value = this.selectString.get(id) as string | undefined;
+      if (value === undefined) throw new Error(`event log is inconsistent: no string ${id}`);
+      this.sources.set(id, value);
+    }
+    return value;
   }
 
   /** undefined: the attribute value was never stored, so nothing can match. */
@@ -118,6 +149,34 @@ export class EventReader {
     };
     if (row.username !== null) event.username = row.username;
     return event;
+  }
+}
+
+/** An entriesAfter row as a LogEntry; its record is parsed on first use. */
+class RowEntry implements LogEntry {
+  readonly accountId: string;
+  readonly region: string;
+  readonly category: Scope['category'];
+  /** Data events keep neither outside the record (event-writer.ts): read_only is NULL for them. */
+  readonly readOnly: boolean | undefined;
+  private parsed: CloudTrailRecord | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly eventTimeMs: number,
+    scope: Scope,
+    readonly eventSource: string | undefined,
+    readOnly: 0 | 1 | null,
+    readonly recordJson: string,
+  ) {
+    this.accountId = scope.accountId;
+    this.region = scope.region;
+    this.category = scope.category;
+    this.readOnly = readOnly === null ? undefined : readOnly === 1;
+  }
+
+  record(): CloudTrailRecord {
+    return (this.parsed ??= JSON.parse(this.recordJson) as CloudTrailRecord);
   }
 }
 
