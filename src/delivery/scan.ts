@@ -101,8 +101,8 @@ export async function scan(log: EventLog, after: number, upto: number, takes: En
         file.seqs.push(ev.seq);
         file.oldestEventMs = Math.min(file.oldestEventMs, ev.eventTimeMs);
         file.newestEventMs = Math.max(file.newestEventMs, ev.eventTimeMs);
-        file.log.add(ev.recordJson);
-        file.bytes += ev.recordJson.length + 1;
+        file.log.add(ev.recordBytes);
+        file.bytes += ev.recordBytes.length + 1;
         if (file.seqs.length >= limits.maxRecords || file.bytes >= limits.maxBytes) return done(through);
       }
       for (const file of files.values()) file.log.flush();
@@ -115,16 +115,16 @@ export async function scan(log: EventLog, after: number, upto: number, takes: En
 }
 
 /** The records of each planned file, in plan order. */
-export async function collect(log: EventLog, after: number, through: number, files: readonly PlannedFile[]): Promise<string[][]> {
+export async function collect(log: EventLog, after: number, through: number, files: readonly PlannedFile[]): Promise<Buffer[][]> {
   const slot = new Map<number, [number, number]>();
   files.forEach((f, i) => f.seqs.forEach((seq, j) => slot.set(seq, [i, j])));
-  const out = files.map((f) => new Array<string>(f.seqs.length));
+  const out = files.map((f) => new Array<Buffer>(f.seqs.length));
   let found = 0;
   for await (const events of chunksBetween(log, after, through)) {
     for (const ev of events) {
       const at = slot.get(ev.seq);
       if (!at) continue;
-      out[at[0]]![at[1]] = ev.recordJson;
+      out[at[0]]![at[1]] = ev.recordBytes;
       found++;
     }
   }

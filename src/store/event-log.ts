@@ -61,7 +61,11 @@ export interface LogEntry {
    */
   eventSource: string | undefined;
   readOnly: boolean | undefined;
-  recordJson: string;
+  /**
+   * The record's stored JSON as UTF-8 bytes: what a log file holds. Delivery never needs the
+   * text as a JS string, so the event log hands over bytes (no decoding to UTF-16 and encoding back).
+   */
+  recordBytes: Buffer;
   /** The parsed record (parsed once). */
   record(): CloudTrailRecord;
 }

@@ -153,7 +153,7 @@ function expected(trail: Trail, r: CloudTrailRecord): boolean {
 }
 
 const common = (e: LogEntry | StoredEvent) =>
-  ({ seq: e.seq, eventTimeMs: e.eventTimeMs, accountId: e.accountId, region: e.region, category: e.category, recordJson: e.recordJson });
+  ({ seq: e.seq, eventTimeMs: e.eventTimeMs, accountId: e.accountId, region: e.region, category: e.category });
 
 /** The entries of `recs`, appended to and read back from a fresh in-memory event log. */
 async function entriesOf(recs: CloudTrailRecord[]): Promise<LogEntry[]> {
@@ -168,6 +168,7 @@ async function entriesOf(recs: CloudTrailRecord[]): Promise<LogEntry[]> {
     for (const [i, entry] of entries.entries()) {
       const ev = stored[i]!;
       assert.deepEqual(common(entry), common(ev));
+      assert.ok(entry.recordBytes.equals(Buffer.from(ev.recordJson)), 'entry bytes are the stored text');
       assert.deepEqual(entry.record(), ev.record);
       const kept = ev.category !== 'data';
       assert.equal(entry.eventSource, kept ? ev.record.eventSource : undefined);
@@ -193,9 +194,10 @@ describe('delivery intake on event log entries', () => {
       const intake = compileIntake(trail);
       const selects = compileSelectors(trail.selectors);
       for (const entry of entries) {
-        const record = JSON.parse(entry.recordJson) as CloudTrailRecord;
+        const text = entry.recordBytes.toString();
+        const record = JSON.parse(text) as CloudTrailRecord;
         const want = expected(trail, record);
-        const about = `${trail.name} ${JSON.stringify(trail, ['homeRegion', 'isMultiRegionTrail', 'includeGlobalServiceEvents', 's3KeyPrefix'])}: ${entry.recordJson}`;
+        const about = `${trail.name} ${JSON.stringify(trail, ['homeRegion', 'isMultiRegionTrail', 'includeGlobalServiceEvents', 's3KeyPrefix'])}: ${text}`;
         assert.equal(trailTakes(trail, selects, record), want, `record: ${about}`);
         assert.equal(intake(entry), want, `entry: ${about}`);
         if (want) taken++;

@@ -24,7 +24,7 @@ interface EventRow {
 const COLUMNS = 'e.seq, e.scope, e.event_time, e.username, e.resources, e.record';
 
 /** An entriesAfter row (`raw()`: an array, no per-row object keyed by column name). */
-type EntryRow = [seq: number, scope: number, eventTime: number, sourceKey: number | null, readOnly: 0 | 1 | null, record: string];
+type EntryRow = [seq: number, scope: number, eventTime: number, sourceKey: number | null, readOnly: 0 | 1 | null, record: Buffer];
 
 /** How one query finds its rows: which index/table, and the attribute's stored value. */
 export type Plan =
@@ -55,7 +55,8 @@ export class EventReader {
   ) {
     this.afterSeq = db.prepare(`SELECT ${COLUMNS} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`);
     this.entriesAfterSeq = db
-      .prepare('SELECT seq, scope, event_time, source_key, read_only, record FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      // CAST: the TEXT column's bytes come back as a Buffer, not decoded into a string.
+      .prepare('SELECT seq, scope, event_time, source_key, read_only, CAST(record AS BLOB) FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
       .raw();
     this.selectString = db.prepare('SELECT value FROM event_strings WHERE id = ?').pluck();
   }
@@ -167,7 +168,7 @@ class RowEntry implements LogEntry {
     scope: Scope,
     readonly eventSource: string | undefined,
     readOnly: 0 | 1 | null,
-    readonly recordJson: string,
+    readonly recordBytes: Buffer,
   ) {
     this.accountId = scope.accountId;
     this.region = scope.region;
@@ -176,7 +177,7 @@ class RowEntry implements LogEntry {
   }
 
   record(): CloudTrailRecord {
-    return (this.parsed ??= JSON.parse(this.recordJson) as CloudTrailRecord);
+    return (this.parsed ??= JSON.parse(this.recordBytes.toString()) as CloudTrailRecord);
   }
 }
 
