@@ -2,7 +2,7 @@
  * Generates `src/services/<service>/generated/model.ts` from a botocore-format model in `models/`:
  * the runtime shape table (types and constraints only), the operation table, service metadata,
  * TypeScript interfaces for every structure, `OperationMap` and the list of error shapes.
- * Generic over services (CloudTrail now; IAM, STS, S3 later). Output is deterministic: shapes and
+ * Generic over services (CloudTrail, IAM, STS; S3 later). Output is deterministic: shapes and
  * operations sorted by name, members in model order (validation and serialization follow it).
  *
  * Usage:
@@ -17,6 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** Every model we generate code for: path of the model and of the generated module. */
 export const knownModels: readonly { model: string; out: string }[] = [
   { model: 'models/cloudtrail-2013-11-01.json', out: 'src/services/cloudtrail/generated/model.ts' },
+  { model: 'models/iam-2010-05-08.json', out: 'src/services/iam/generated/model.ts' },
+  { model: 'models/sts-2011-06-15.json', out: 'src/services/sts/generated/model.ts' },
 ];
 
 /** Repository root (this file lives in `scripts/`). */
