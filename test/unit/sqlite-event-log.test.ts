@@ -184,6 +184,21 @@ for (const writer of ['inline', 'worker'] as const) {
       await log.close();
     });
 
+    test('purge keeps events a trail has yet to deliver, however old', async () => {
+      const log = open();
+      await log.append(Array.from({ length: 10 }, (_, i) => event({ id: `e${i}`, timeMs: T0 + i })));
+      // A trail's delivery cursor after the 4th event (as delivery-rows writes it): 5.. undelivered.
+      log.db
+        .prepare("INSERT INTO delivery_ranges (stream_id, account_id, trail_arn, opened_seq, after_seq, through_seq) VALUES ('s', 'a', 't', 0, 4, 8)")
+        .run();
+      assert.equal(await log.purgeOlderThan(T0 + 1000), 4);
+      assert.deepEqual(ids(await log.readAfter(0, 100)), ['e4', 'e5', 'e6', 'e7', 'e8', 'e9']);
+      // Delivered through the range's end and removed: the rest may go.
+      log.db.prepare("DELETE FROM delivery_ranges WHERE stream_id = 's'").run();
+      assert.equal(await log.purgeOlderThan(T0 + 1000), 6);
+      await log.close();
+    });
+
     test('readAfter returns every category in seq order with a limit', async () => {
       const log = open();
       await log.append([event({ id: 'a' }), event({ id: 'b', category: 'data' })]);

@@ -2,6 +2,11 @@
  * Retention for the SQLite event log: deletes events older than a cutoff together with their
  * resource rows, one bounded chunk per transaction so a 90-day purge of millions of rows never
  * holds the event loop (or the write lock) for long. The caller yields between chunks.
+ * Events a trail has yet to deliver stay, however old (DESIGN: nothing acknowledged is lost):
+ * a trail whose bucket has refused delivery for longer than the retention period still gets
+ * every event once the bucket is back. The bound is read from delivery's cursors
+ * (delivery_ranges, src/delivery/delivery-rows.ts) in the same transaction as the delete, so
+ * no delivery pass can be between reading the bound and deleting.
  */
 import type { LookupResource } from '../event-log.js';
 import type { SqliteDatabase } from './database.js';
@@ -60,7 +65,9 @@ function prepare(db: SqliteDatabase) {
   return {
     selectOld: db.prepare(
       `SELECT seq, event_time, name_key, resources FROM events INDEXED BY events_by_time
-       WHERE scope = ? AND event_time < ? LIMIT ?`,
+       WHERE scope = ? AND event_time < ?
+         AND seq <= (SELECT coalesce(min(after_seq), 9223372036854775807) FROM delivery_ranges)
+       LIMIT ?`,
     ),
     deleteEvent: db.prepare('DELETE FROM events WHERE seq = ?'),
     deleteResource: db.prepare(
