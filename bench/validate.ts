@@ -4,12 +4,16 @@
  * (default 1,350,000: ≥ 1 GiB of log JSON in the home region) are appended straight to its event
  * log and delivered in BATCHES passes over HOURS simulated hours that end at real time (the AWS
  * CLI signs with the real clock), then StopLogging and one more pass write the final digest.
- * Timed in the same run: `opentrail validate-logs` over the whole range as users run it (a child
- * `node --import tsx` process against the server, exit 0 asserted); the physical limit — the same
+ * Timed in the same run: `opentrail validate-logs` over the whole range as users run it (the
+ * installed bin: a child `node dist/cli/main.js`, built first, against the server, exit 0 asserted); the physical limit — the same
  * gzip files copied to a temp dir, `gunzip -c *.gz | sha256sum` as one pipeline over them all,
  * and `sha256sum` alone over their uncompressed bytes; the server's GetObject ceiling (curl, 16
  * in flight); and the AWS CLI v1's `aws cloudtrail validate-logs` on the same bucket and range,
  * stopped after VALIDATE_AWS_TIMEOUT seconds (default 300) and then rated on the files it checked.
+ * Two knobs for runs closer to a real bucket: VALIDATE_FILE_RECORDS caps the records per log file
+ * (delivery's default 10,000 makes ~10 MB files; CloudTrail's own files are usually far smaller),
+ * and VALIDATE_LATENCY_MS puts a proxy holding each request that long in front of the server for
+ * both validators (S3 answers in tens of milliseconds, loopback in well under one).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
@@ -26,6 +30,7 @@ import { cliEnv } from '../test/helpers/aws-cli.js';
 import { loggingTrail, startDeliveryServer, type DeliveryServer } from '../test/helpers/delivery.js';
 import { tempDir } from '../test/helpers/server.js';
 import { recordEvents } from './delivery.js';
+import { latencyProxy } from './latency-proxy.js';
 import { machineFacts } from './machine.js';
 import type { BenchOptions } from './run.js';
 
@@ -38,6 +43,8 @@ const HOME_FILES = '/CloudTrail/us-east-1/';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** The AWS CLI gets this long on the whole range; stopped there, its rate is that of the files it had checked. */
 const AWS_TIMEOUT_S = Number(process.env.VALIDATE_AWS_TIMEOUT ?? 300);
+const FILE_RECORDS = process.env.VALIDATE_FILE_RECORDS ? Number(process.env.VALIDATE_FILE_RECORDS) : undefined;
+const LATENCY_MS = Number(process.env.VALIDATE_LATENCY_MS ?? 0);
 
 interface Run {
   code: number | string;
@@ -148,7 +155,10 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
   const dir = tempDir('opentrail-bench-validate-');
   const copies = join(dir, 'copies');
   const clock = new ManualClock(Date.now() - HOURS * HOUR_MS - 10 * 60_000);
-  const s = await startDeliveryServer({ logLevel: 'error' }, { dataDir: join(dir, 'data'), clock });
+  const config = FILE_RECORDS ? { deliveryMaxRecords: FILE_RECORDS } : {};
+  const s = await startDeliveryServer({ logLevel: 'error', ...config }, { dataDir: join(dir, 'data'), clock });
+  const proxy = LATENCY_MS > 0 ? await latencyProxy(s.endpoint, LATENCY_MS) : undefined;
+  if (FILE_RECORDS || proxy) console.log(`log files of at most ${FILE_RECORDS ?? 10_000} records; ${LATENCY_MS} ms added to each validator's requests`);
   try {
     const setupStart = performance.now();
     const { bucket, arn } = await loggingTrail(s, 'bench', { validation: true });
@@ -168,15 +178,17 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
 
     const rate = (sec: number) => `${(c.jsonBytes / MB / sec).toFixed(1)} MB/s`;
     const args = ['validate-logs', '--trail-arn', arn, '--start-time', startTime, '--end-time', endTime];
-    const env = { ...cliEnv(s), AWS_ENDPOINT_URL: s.endpoint };
-    const tsxStart = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--version']);
+    const env = { ...cliEnv(s), AWS_ENDPOINT_URL: proxy?.endpoint ?? s.endpoint };
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+    assert.equal(build.status, 0, 'npm run build');
+    const nodeStart = await run(process.execPath, ['dist/cli/main.js', '--version']);
     const load1 = loadavg()[0]!;
-    const ours = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], env);
+    const ours = await run(process.execPath, ['dist/cli/main.js', ...args], env);
     assert.equal(ours.code, 0, `opentrail validate-logs exits 0\n${ours.stderr}`);
     assert.ok(ours.stdout.includes(`\n${c.files}/${c.files} log files valid`), ours.stdout);
     console.log(
       `opentrail validate-logs: ${c.files} log files, ${c.digests} digests valid in ${ours.seconds.toFixed(2)} s = ${rate(ours.seconds)} of log JSON ` +
-        `(${(c.gzipBytes / MB / ours.seconds).toFixed(1)} MB/s gzip read; load average ${load1.toFixed(1)}); of it ${tsxStart.seconds.toFixed(1)} s is starting node + tsx`,
+        `(${(c.gzipBytes / MB / ours.seconds).toFixed(1)} MB/s gzip read; load average ${load1.toFixed(1)}); of it ${nodeStart.seconds.toFixed(1)} s is starting node`,
     );
 
     const gunzipS = timeShell(copies, 'gunzip -c [0-9]*.json.gz > /dev/null');
@@ -206,6 +218,7 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
     );
     console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } finally {
+    await proxy?.close();
     await s.stop();
     await rm(dir, { recursive: true, force: true });
   }
