@@ -13,6 +13,8 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { openDatabase } from './store/sqlite/database.js';
 import { SqliteEventLog } from './store/sqlite/event-log.js';
 import { IdentityStore } from './identity/store.js';
+import { IamDirectory } from './identity/iam-directory.js';
+import { SessionStore } from './identity/sessions.js';
 import { bootstrapIdentity, type BootstrapResult } from './identity/bootstrap.js';
 import { AwsPipeline } from './aws/pipeline.js';
 import type { ServiceContext } from './aws/service.js';
@@ -24,6 +26,8 @@ import type { ObjectStore } from './objects/object-store.js';
 import { EmbeddedObjectStore } from './objects/embedded/index.js';
 import { S3ObjectStore } from './objects/s3/index.js';
 import { createS3Service } from './services/s3/index.js';
+import { createIamService } from './services/iam/index.js';
+import { createStsService } from './services/sts/index.js';
 import { DeliveryRows } from './delivery/delivery-rows.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DigestRows } from './delivery/digest-rows.js';
@@ -89,14 +93,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       : {}),
   });
   const trails = TrailRegistry.load(db);
+  const iam = IamDirectory.load(db, identity);
+  const sessions = SessionStore.load(db, clock.now());
   const context: ServiceContext = {
     config,
     clock,
     logger,
     eventLog,
     identity,
+    sessions,
     tokenKey: dataDirKey(dataDir, 'token.key'),
     trails,
+    iam,
     objects: await openObjectStore(config, dataDir, clock),
     signingKeys: new SigningKeys(db, eventLog, {
       secret: dataDirKey(dataDir, 'signing.key'),
@@ -104,7 +112,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     }),
   };
   // S3 last: it answers the unsigned requests no other service claims.
-  const pipeline = new AwsPipeline(context, [createCloudTrailService(), createS3Service()]);
+  const pipeline = new AwsPipeline(context, [createCloudTrailService(), createIamService(), createStsService(), createS3Service()]);
   const server = createEdge(pipeline, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,

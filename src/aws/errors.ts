@@ -29,6 +29,11 @@ export const CommonErrors = {
   unknownOperation: (target: string) =>
     new AwsError('UnknownOperationException', `Unknown operation: ${target}`),
   validation: (message: string) => new AwsError('ValidationException', message),
+  /**
+   * IAM's denial. Records carry `AccessDenied` whatever the protocol; awsJson services name it
+   * `AccessDeniedException` on the wire (JsonService renames it when rendering).
+   */
+  accessDenied: (message: string) => new AwsError('AccessDenied', message, 403),
   internalFailure: (requestId: string) =>
     new AwsError(
       'InternalFailure',

@@ -8,28 +8,25 @@ import { AwsError, CommonErrors } from './errors.js';
 import type { ShapeTable } from './model-types.js';
 import { deserializeJson, serializeJson, toRecordForm, validationError, type Violation } from './shapes.js';
 import type {
+  AccessRequest,
   AwsService,
   HttpResponse,
   OperationContext,
-  RequestContext,
   ServiceCall,
   ServiceRequest,
 } from './service.js';
-import type { StateChange } from '../store/state-change.js';
 import type { RawRequest } from './sigv4/index.js';
 import { firstHeader } from './headers.js';
-import type { LookupResource } from '../store/event-log.js';
-import type { RecordResource } from '../recorder/record.js';
 import { isReadOnlyByName } from '../recorder/classify.js';
+import { runOperation, type ResourceRefs } from './invoke.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Longest operation name echoed back or recorded from an unknown target. */
 const MAX_ECHOED_NAME = 128;
+/** Codes awsJson answers under another name than CloudTrail records (IAM's denial). */
+const WIRE_CODES: Readonly<Record<string, string>> = { AccessDenied: 'AccessDeniedException' };
 
-export interface ResourceRefs {
-  resources: RecordResource[];
-  lookup: LookupResource[];
-}
+export type { ResourceRefs };
 
 /** One implemented operation: a plain function plus what the recorder needs to know. */
 export interface JsonOperation<I, O> {
@@ -42,6 +39,11 @@ export interface JsonOperation<I, O> {
   resources?(input: I, output: O | undefined, ctx: OperationContext): ResourceRefs;
   /** Lets an operation answer a constraint violation with its own modeled error. */
   mapViolation?(v: Violation): AwsError | undefined;
+  /**
+   * What the call asks permission for (every request must be allowed); defaults to
+   * `<signing name>:<Operation>` on `*`.
+   */
+  access?(input: I, ctx: OperationContext): AccessRequest | readonly AccessRequest[];
 }
 
 export interface JsonModel {
@@ -92,10 +94,11 @@ export class JsonService implements AwsService {
   }
 
   errorResponse(err: AwsError, requestId: string): HttpResponse {
+    const code = WIRE_CODES[err.code] ?? err.code;
     // Modeled CloudTrail errors carry `Message`; the generic front-end errors use `message`.
-    const modeled = this.opts.model.shapes[err.code]?.type === 'structure';
-    const body = { __type: err.code, [modeled ? 'Message' : 'message']: err.message };
-    return jsonResponse(err.status, requestId, body, { 'x-amzn-errortype': err.code });
+    const modeled = this.opts.model.shapes[code]?.type === 'structure';
+    const body = { __type: code, [modeled ? 'Message' : 'message']: err.message };
+    return jsonResponse(err.status, requestId, body, { 'x-amzn-errortype': code });
   }
 
   /** The operation named by X-Amz-Target, or an UnknownOperationException. */
@@ -133,6 +136,13 @@ export class JsonService implements AwsService {
     }
   }
 
+  /** What the call asks permission for: the operation's requests, or its action on `*`. */
+  private access(name: string, op: JsonOperation<unknown, unknown>, input: unknown, ctx: OperationContext): readonly AccessRequest[] {
+    const asked = op.access?.(input, ctx) ?? [];
+    const requests: readonly AccessRequest[] = 'action' in asked ? [asked] : asked;
+    return requests.length > 0 ? requests : [{ action: `${this.signingName}:${name}`, resource: '*' }];
+  }
+
   private internalFailure(e: unknown, req: ServiceRequest): AwsError {
     req.context.services.logger.error({ err: e, requestId: req.requestId }, 'operation failed unexpectedly');
     return CommonErrors.internalFailure(req.requestId);
@@ -157,56 +167,14 @@ export class JsonService implements AwsService {
       }
       throw validationError(violations);
     }
-    const staged = staging(req.context);
-    let output: unknown;
-    try {
-      output = await op.handler(input, staged.context);
-      const body = spec.output ? serializeJson(model.shapes, spec.output, output) : {};
-      staged.attachTo(call);
-      return body;
-    } catch (e) {
-      // A failed call changes nothing: undo what the handler staged before it failed.
-      staged.undo();
-      throw e;
-    } finally {
-      if (op.resources) {
-        const refs = op.resources(input, output, staged.context);
-        call.resources = refs.resources;
-        call.lookupResources = refs.lookup;
-      }
-      if (output !== undefined && spec.output && !call.readOnly) {
-        call.responseElements = toRecordForm(model.shapes, spec.output, output);
-      }
-    }
+    return runOperation(req.context, call, {
+      access: (ctx) => this.access(name, op, input, ctx),
+      handler: (ctx) => op.handler(input, ctx),
+      serialize: (output) => (spec.output ? serializeJson(model.shapes, spec.output, output) : {}),
+      ...(op.resources ? { resources: (output: unknown, ctx: OperationContext) => op.resources!(input, output, ctx) } : {}),
+      ...(spec.output ? { recordOutput: (output: unknown) => toRecordForm(model.shapes, spec.output!, output) } : {}),
+    });
   }
-}
-
-/**
- * The handler's context plus `stage`: collects the state changes a handler stages, to ride with
- * the call's event (`attachTo`) or be undone when the call fails (`undo`, newest first).
- */
-function staging(base: RequestContext) {
-  const changes: StateChange[] = [];
-  const rollbacks: Array<() => void> = [];
-  const undo = () => {
-    for (const rollback of rollbacks.splice(0).reverse()) rollback();
-  };
-  const context: OperationContext = {
-    ...base,
-    stage(more, rollback) {
-      changes.push(...more);
-      rollbacks.push(rollback);
-    },
-  };
-  return {
-    context,
-    undo,
-    attachTo(call: ServiceCall) {
-      if (rollbacks.length === 0) return;
-      call.changes = changes;
-      call.rollback = undo;
-    },
-  };
 }
 
 /** An empty body means `{}`; anything but a JSON object is a SerializationException. */

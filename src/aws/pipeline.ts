@@ -11,18 +11,22 @@ import { readScope, verifySigV4, type RawRequest } from './sigv4/index.js';
 import { buildEvent } from '../recorder/recorder.js';
 import { uuid } from '../lib/ids.js';
 import { firstHeader } from './headers.js';
+import { isTemporaryKeyId } from '../identity/sessions.js';
+import { Authorizer } from '../policy/authorizer.js';
 
 /** Services with S3's wire rules: bodies streamed rather than buffered, paths signed as sent. */
 const S3_STYLE_SERVICES = new Set(['s3']);
 
 export class AwsPipeline {
   private readonly bySigningName = new Map<string, AwsService>();
+  private readonly authorizer: Authorizer;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly services: readonly AwsService[],
   ) {
     for (const s of services) this.bySigningName.set(s.signingName, s);
+    this.authorizer = new Authorizer({ identityPolicies: ctx.iam, objects: ctx.objects, clock: ctx.clock });
   }
 
   /** The service whose protocol renders errors for a request we could not route. */
@@ -70,18 +74,21 @@ export class AwsPipeline {
     }
     const verified = await verifySigV4(raw, {
       clock: this.ctx.clock,
-      credentials: this.ctx.identity,
+      // STS's temporary keys live in the session store, long-term keys in the identity store.
+      credentials: { lookup: (id) => (isTemporaryKeyId(id) ? this.ctx.sessions : this.ctx.identity).lookup(id) },
       service: service.signingName,
       regions: this.ctx.config.regions,
       s3PathRules: S3_STYLE_SERVICES.has(service.signingName),
     });
     const principal = verified.credential.principal;
+    const region = service.globalRegion ?? verified.scope.region;
     const context = {
       services: this.ctx,
       principal,
       accountId: principal.accountId,
-      region: verified.scope.region,
+      region,
       requestId,
+      authorize: this.authorizer.forCall(principal, { sourceIp: conn.sourceIp, secureTransport: conn.tls !== undefined, region }),
     };
     const { response, call } = await service.handle({ raw, verified, requestId, context, connection: conn });
     const userAgent = call.userAgent ?? firstHeader(raw, 'user-agent');
@@ -116,6 +123,20 @@ export class AwsPipeline {
       if (response.body instanceof Readable) response.body.destroy();
       throw err;
     }
+    // The access log (debug level): who called what and how it ended; ids only, never a secret.
+    this.ctx.logger.debug(
+      {
+        requestId,
+        service: service.signingName,
+        operation: call.eventName,
+        status: response.status,
+        ...(call.error ? { errorCode: call.error.code } : {}),
+        principal: event.record.userIdentity.arn,
+        accessKeyId: principal.accessKeyId,
+        sourceIp: conn.sourceIp,
+      },
+      'request',
+    );
     return response;
   }
 }

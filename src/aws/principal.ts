@@ -12,10 +12,22 @@ interface PrincipalBase {
   accessKeyId: string;
 }
 
+/**
+ * A root or IAM user session from GetSessionToken: AWS records its calls as the user's own, with
+ * the ASIA… key and `sessionContext.attributes`.
+ */
+export interface SessionAttributes {
+  /** ms since epoch when the session's credentials were issued. */
+  createdAt: number;
+  mfaAuthenticated: boolean;
+}
+
 export interface RootPrincipal extends PrincipalBase {
   type: 'Root';
   /** Account alias, recorded as userIdentity.userName when set. */
   accountAlias?: string;
+  /** Set when the call was signed with GetSessionToken credentials. */
+  session?: SessionAttributes;
 }
 
 export interface IamUserPrincipal extends PrincipalBase {
@@ -23,6 +35,8 @@ export interface IamUserPrincipal extends PrincipalBase {
   userId: string;
   userName: string;
   path: string;
+  /** Set when the call was signed with GetSessionToken credentials. */
+  session?: SessionAttributes;
 }
 
 export interface AssumedRolePrincipal extends PrincipalBase {

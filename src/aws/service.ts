@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { EventLog, LookupResource } from '../store/event-log.js';
 import type { IdentityStore } from '../identity/store.js';
+import type { SessionStore } from '../identity/sessions.js';
 import type { RecordResource } from '../recorder/record.js';
 import type { Principal } from './principal.js';
 import type { RawRequest, Verified } from './sigv4/index.js';
@@ -17,6 +18,8 @@ import type { ObjectStore } from '../objects/object-store.js';
 import type { StateChange } from '../store/state-change.js';
 import type { TrailRegistry } from '../trails/registry.js';
 import type { SigningKeys } from '../delivery/signing-keys.js';
+import type { IamDirectory } from '../identity/iam-directory.js';
+import type { ContextValue } from '../policy/evaluate.js';
 
 /** Built once at start-up and passed down (DESIGN: no module-level singletons). */
 export interface ServiceContext {
@@ -25,6 +28,8 @@ export interface ServiceContext {
   logger: Logger;
   eventLog: EventLog;
   identity: IdentityStore;
+  /** Temporary credentials issued by STS (ASIA… keys); persisted through StateChanges. */
+  sessions: SessionStore;
   /** Secret for signing pagination tokens; survives restarts. */
   tokenKey: Uint8Array;
   /** The bucket store (embedded or external S3), chosen by config. */
@@ -33,6 +38,23 @@ export interface ServiceContext {
   trails: TrailRegistry;
   /** Per-region digest signing keys (ListPublicKeys publishes them, digests are signed with them). */
   signingKeys: SigningKeys;
+  /** IAM users, roles, inline policies, user access keys, login profiles and aliases, in memory. */
+  iam: IamDirectory;
+}
+
+/**
+ * What one call asks permission for (DESIGN: route → authenticate → authorize): IAM's action and
+ * resource, decided by the caller's identity policies (and, for S3, the bucket's policy).
+ */
+export interface AccessRequest {
+  /** `<service prefix>:<Action>`, e.g. `cloudtrail:CreateTrail` (IAM compares case-insensitively). */
+  action: string;
+  /** The resource's ARN, or `*` for actions on no particular resource (ListTrails, ListBuckets). */
+  resource: string;
+  /** Condition keys only the service knows (e.g. `s3:prefix`); authorize adds the global ones. */
+  context?: Record<string, ContextValue>;
+  /** S3: the bucket whose policy is combined with the caller's identity policies. */
+  bucket?: string;
 }
 
 /** What an operation handler knows about its call. */
@@ -44,6 +66,13 @@ export interface OperationContext {
   /** Region from the credential scope. */
   region: string;
   requestId: string;
+  /**
+   * Resolves when the caller may make the request; otherwise rejects with an AwsError `AccessDenied`
+   * (403) whose message names the principal, action and resource as AWS's does. Every protocol
+   * calls it before an operation's handler; handlers call it again for what else a call touches
+   * (e.g. CopyObject's source).
+   */
+  authorize(request: AccessRequest): Promise<void>;
   /**
    * Hands the pipeline durable state the call changed (DESIGN invariant 1): the handler has
    * already updated the in-memory view; `changes` commit in the same transaction as the call's
@@ -106,6 +135,11 @@ export interface AwsService {
   readonly signingName: string;
   /** `eventSource` of its records, e.g. `cloudtrail.amazonaws.com`. */
   readonly eventSource: string;
+  /**
+   * Global services (IAM, STS) record every call in this region whatever region the client signed
+   * for (reference §7.2: us-east-1); the handler's context carries it too.
+   */
+  readonly globalRegion?: string;
   /** True when an unauthenticated request looks like it is meant for this service. */
   claims(raw: RawRequest): boolean;
   handle(req: ServiceRequest): Promise<{ response: HttpResponse; call: ServiceCall }>;

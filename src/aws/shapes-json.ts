@@ -165,7 +165,7 @@ function readTimestamp(v: unknown, path: string): Date {
   return date;
 }
 
-function parseIsoDateTime(s: string): number {
+export function parseIsoDateTime(s: string): number {
   const m = ISO_DATE_TIME.exec(s);
   if (!m) return Number.NaN;
   const [, day, time, fraction, zone] = m;

@@ -4,7 +4,7 @@
  * Size caps are AWS's: 1 KB for userAgent/errorCode/errorMessage/requestID, 100 KB for
  * requestParameters/responseElements (omitted beyond).
  */
-import type { Principal } from '../aws/principal.js';
+import type { Principal, SessionAttributes } from '../aws/principal.js';
 import { lookupUsername } from '../aws/principal.js';
 import type { LookupResource, NewEvent } from '../store/event-log.js';
 import type { CloudTrailRecord, RecordResource, UserIdentity } from './record.js';
@@ -48,6 +48,7 @@ export function userIdentityOf(p: Principal): UserIdentity {
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         ...(p.accountAlias ? { userName: p.accountAlias } : {}),
+        ...sessionOf(p.session),
       };
     case 'IAMUser':
       return {
@@ -57,6 +58,7 @@ export function userIdentityOf(p: Principal): UserIdentity {
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         userName: p.userName,
+        ...sessionOf(p.session),
       };
     case 'AssumedRole':
       return {
@@ -81,6 +83,18 @@ export function userIdentityOf(p: Principal): UserIdentity {
         },
       };
   }
+}
+
+/** A GetSessionToken session of root or an IAM user: no issuer, only the attributes. */
+function sessionOf(s: SessionAttributes | undefined): Pick<UserIdentity, 'sessionContext'> {
+  if (!s) return {};
+  return {
+    sessionContext: {
+      sessionIssuer: {},
+      webIdFederationData: {},
+      attributes: { creationDate: isoSeconds(s.createdAt), mfaAuthenticated: s.mfaAuthenticated ? 'true' : 'false' },
+    },
+  };
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ`: records carry second precision. */

@@ -153,7 +153,7 @@ test('at most 5 trails per region, a multi-region trail counting in every region
 
 test('ListTrails pages continue after the last ARN; tokens are sealed to account and region', async () => {
   for (const n of ['pg1', 'pg2', 'pg3', 'pg4', 'pg5']) await create('us-west-2', n);
-  const base = { services: server.app.context, principal: undefined as never, accountId: acct, region: 'us-west-2', requestId: 'r' };
+  const base = { services: server.app.context, principal: undefined as never, accountId: acct, region: 'us-west-2', requestId: 'r', authorize: async () => undefined };
   const ctx: OperationContext = { ...base, stage: () => assert.fail('ListTrails changes nothing') };
   const list = listTrailsOperationWith(2).handler;
   const pages: string[][] = [];

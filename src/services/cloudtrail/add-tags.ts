@@ -10,6 +10,7 @@ import { findTaggedTrail } from './tag-target.js';
 import { putTrail } from './trail-changes.js';
 import { trailResources } from './trail-views.js';
 import { tagViolation } from './violations.js';
+import { trailAccess } from './trail-lookup.js';
 
 async function addTags(input: AddTagsRequest, ctx: OperationContext): Promise<AddTagsResponse> {
   const trail = findTaggedTrail(ctx, input.ResourceId);
@@ -19,6 +20,7 @@ async function addTags(input: AddTagsRequest, ctx: OperationContext): Promise<Ad
 
 export const addTagsOperation: JsonOperation<AddTagsRequest, AddTagsResponse> = {
   handler: addTags,
+  access: (input, ctx) => trailAccess(ctx, 'AddTags', input.ResourceId),
   resources: (input, _output, ctx) => trailResources(ctx, input.ResourceId),
   mapViolation: tagViolation,
 };

@@ -15,6 +15,7 @@ import { assertNameFree, assertRoom } from './trail-limits.js';
 import { applySettings } from './trail-settings.js';
 import { trailResources, trailResponse } from './trail-views.js';
 import { tagViolation } from './violations.js';
+import { trailAccess } from './trail-lookup.js';
 
 async function createTrail(input: CreateTrailRequest, ctx: OperationContext): Promise<CreateTrailResponse> {
   const { Name: name, TagsList: tagsList, ...rest } = input;
@@ -39,6 +40,7 @@ async function createTrail(input: CreateTrailRequest, ctx: OperationContext): Pr
 
 export const createTrailOperation: JsonOperation<CreateTrailRequest, CreateTrailResponse> = {
   handler: createTrail,
+  access: (input, ctx) => trailAccess(ctx, 'CreateTrail', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name, input.S3BucketName),
   mapViolation: tagViolation,
 };

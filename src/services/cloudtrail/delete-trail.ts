@@ -6,7 +6,7 @@ import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { DeleteTrailRequest, DeleteTrailResponse } from './generated/model.js';
 import { deleteTrail as removeTrail } from './trail-changes.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 async function deleteTrail(input: DeleteTrailRequest, ctx: OperationContext): Promise<DeleteTrailResponse> {
@@ -16,5 +16,6 @@ async function deleteTrail(input: DeleteTrailRequest, ctx: OperationContext): Pr
 
 export const deleteTrailOperation: JsonOperation<DeleteTrailRequest, DeleteTrailResponse> = {
   handler: deleteTrail,
+  access: (input, ctx) => trailAccess(ctx, 'DeleteTrail', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name),
 };

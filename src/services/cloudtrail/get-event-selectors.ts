@@ -5,7 +5,7 @@
 import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { GetEventSelectorsRequest, GetEventSelectorsResponse } from './generated/model.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { selectorsView } from './selectors-view.js';
 import { trailResources } from './trail-views.js';
 
@@ -15,5 +15,6 @@ async function getEventSelectors(input: GetEventSelectorsRequest, ctx: Operation
 
 export const getEventSelectorsOperation: JsonOperation<GetEventSelectorsRequest, GetEventSelectorsResponse> = {
   handler: getEventSelectors,
+  access: (input, ctx) => trailAccess(ctx, 'GetEventSelectors', input.TrailName),
   resources: (input, _output, ctx) => trailResources(ctx, input.TrailName),
 };

@@ -7,7 +7,7 @@ import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { GetInsightSelectorsRequest, GetInsightSelectorsResponse } from './generated/model.js';
 import { insightTrailName } from './insight-target.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 import { insightViolation } from './violations.js';
 
@@ -27,6 +27,7 @@ async function getInsightSelectors(
 
 export const getInsightSelectorsOperation: JsonOperation<GetInsightSelectorsRequest, GetInsightSelectorsResponse> = {
   handler: getInsightSelectors,
+  access: (input, ctx) => trailAccess(ctx, 'GetInsightSelectors', input.TrailName),
   resources: (input, _output, ctx) => trailResources(ctx, input.TrailName),
   mapViolation: insightViolation,
 };

@@ -6,7 +6,7 @@
 import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { GetTrailStatusRequest, GetTrailStatusResponse } from './generated/model.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -38,5 +38,6 @@ async function getTrailStatus(input: GetTrailStatusRequest, ctx: OperationContex
 
 export const getTrailStatusOperation: JsonOperation<GetTrailStatusRequest, GetTrailStatusResponse> = {
   handler: getTrailStatus,
+  access: (input, ctx) => trailAccess(ctx, 'GetTrailStatus', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name),
 };

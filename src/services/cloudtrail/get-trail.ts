@@ -2,7 +2,7 @@
 import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { GetTrailRequest, GetTrailResponse } from './generated/model.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources, trailView } from './trail-views.js';
 
 async function getTrail(input: GetTrailRequest, ctx: OperationContext): Promise<GetTrailResponse> {
@@ -11,5 +11,6 @@ async function getTrail(input: GetTrailRequest, ctx: OperationContext): Promise<
 
 export const getTrailOperation: JsonOperation<GetTrailRequest, GetTrailResponse> = {
   handler: getTrail,
+  access: (input, ctx) => trailAccess(ctx, 'GetTrail', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name),
 };

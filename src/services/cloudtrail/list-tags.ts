@@ -7,6 +7,7 @@ import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { ListTagsRequest, ListTagsResponse } from './generated/model.js';
 import { findTaggedTrail } from './tag-target.js';
+import { trailAccess } from './trail-lookup.js';
 
 const MAX_RESOURCES = 20;
 
@@ -22,4 +23,7 @@ async function listTags(input: ListTagsRequest, ctx: OperationContext): Promise<
   };
 }
 
-export const listTagsOperation: JsonOperation<ListTagsRequest, ListTagsResponse> = { handler: listTags };
+export const listTagsOperation: JsonOperation<ListTagsRequest, ListTagsResponse> = {
+  handler: listTags,
+  access: (input, ctx) => input.ResourceIdList.slice(0, MAX_RESOURCES).map((id) => trailAccess(ctx, 'ListTags', id)),
+};

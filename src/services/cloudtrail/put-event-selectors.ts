@@ -8,7 +8,7 @@ import type { OperationContext } from '../../aws/service.js';
 import { validateEventSelectorsInput } from '../../trails/selector-validation.js';
 import type { PutEventSelectorsRequest, PutEventSelectorsResponse } from './generated/model.js';
 import { putTrail } from './trail-changes.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { selectorsView } from './selectors-view.js';
 import { trailResources } from './trail-views.js';
 import { selectorViolation } from './violations.js';
@@ -26,6 +26,7 @@ async function putEventSelectors(input: PutEventSelectorsRequest, ctx: Operation
 
 export const putEventSelectorsOperation: JsonOperation<PutEventSelectorsRequest, PutEventSelectorsResponse> = {
   handler: putEventSelectors,
+  access: (input, ctx) => trailAccess(ctx, 'PutEventSelectors', input.TrailName),
   resources: (input, _output, ctx) => trailResources(ctx, input.TrailName),
   mapViolation: selectorViolation,
 };

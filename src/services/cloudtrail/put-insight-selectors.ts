@@ -9,7 +9,7 @@ import { validateInsightSelectors } from '../../trails/insight-validation.js';
 import type { PutInsightSelectorsRequest, PutInsightSelectorsResponse } from './generated/model.js';
 import { insightTrailName } from './insight-target.js';
 import { putTrail } from './trail-changes.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 import { insightViolation } from './violations.js';
 
@@ -25,6 +25,7 @@ async function putInsightSelectors(
 
 export const putInsightSelectorsOperation: JsonOperation<PutInsightSelectorsRequest, PutInsightSelectorsResponse> = {
   handler: putInsightSelectors,
+  access: (input, ctx) => trailAccess(ctx, 'PutInsightSelectors', input.TrailName),
   resources: (input, _output, ctx) => trailResources(ctx, input.TrailName),
   mapViolation: insightViolation,
 };

@@ -7,6 +7,7 @@ import { findTaggedTrail } from './tag-target.js';
 import { putTrail } from './trail-changes.js';
 import { trailResources } from './trail-views.js';
 import { tagViolation } from './violations.js';
+import { trailAccess } from './trail-lookup.js';
 
 async function removeTags(input: RemoveTagsRequest, ctx: OperationContext): Promise<RemoveTagsResponse> {
   const trail = findTaggedTrail(ctx, input.ResourceId);
@@ -16,6 +17,7 @@ async function removeTags(input: RemoveTagsRequest, ctx: OperationContext): Prom
 
 export const removeTagsOperation: JsonOperation<RemoveTagsRequest, RemoveTagsResponse> = {
   handler: removeTags,
+  access: (input, ctx) => trailAccess(ctx, 'RemoveTags', input.ResourceId),
   resources: (input, _output, ctx) => trailResources(ctx, input.ResourceId),
   mapViolation: tagViolation,
 };

@@ -7,7 +7,7 @@ import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { StartLoggingRequest, StartLoggingResponse } from './generated/model.js';
 import { setLogging } from './trail-changes.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 async function startLogging(input: StartLoggingRequest, ctx: OperationContext): Promise<StartLoggingResponse> {
@@ -18,5 +18,6 @@ async function startLogging(input: StartLoggingRequest, ctx: OperationContext): 
 
 export const startLoggingOperation: JsonOperation<StartLoggingRequest, StartLoggingResponse> = {
   handler: startLogging,
+  access: (input, ctx) => trailAccess(ctx, 'StartLogging', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name),
 };

@@ -7,7 +7,7 @@ import type { JsonOperation } from '../../aws/json-service.js';
 import type { OperationContext } from '../../aws/service.js';
 import type { StopLoggingRequest, StopLoggingResponse } from './generated/model.js';
 import { setLogging } from './trail-changes.js';
-import { findTrail } from './trail-lookup.js';
+import { findTrail, trailAccess } from './trail-lookup.js';
 import { trailResources } from './trail-views.js';
 
 async function stopLogging(input: StopLoggingRequest, ctx: OperationContext): Promise<StopLoggingResponse> {
@@ -18,5 +18,6 @@ async function stopLogging(input: StopLoggingRequest, ctx: OperationContext): Pr
 
 export const stopLoggingOperation: JsonOperation<StopLoggingRequest, StopLoggingResponse> = {
   handler: stopLogging,
+  access: (input, ctx) => trailAccess(ctx, 'StopLogging', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name),
 };

@@ -4,7 +4,7 @@
  * in the caller's account; trails are changed only from their home region.
  */
 import { AwsError } from '../../aws/errors.js';
-import type { OperationContext } from '../../aws/service.js';
+import type { AccessRequest, OperationContext } from '../../aws/service.js';
 import { visibleIn, type Trail } from '../../trails/trail.js';
 import { assertTrailName, looksLikeArn, parseTrailArn, trailArn, type TrailArn } from '../../trails/trail-names.js';
 
@@ -62,4 +62,17 @@ export function findTrail(ctx: OperationContext, nameOrArn: string, access: Acce
   if (!trail) throw trailNotFound(arnFor(ctx, nameOrArn), ctx.accountId);
   if (access === 'change' && trail.homeRegion !== ctx.region) throw notHomeRegion(trail, ctx.region);
   return trail;
+}
+
+/**
+ * What a call naming a trail asks permission for: `cloudtrail:<operation>` on the trail's ARN —
+ * a name resolves to the trail it names here (a multi-region trail's ARN carries its home region),
+ * or to the ARN it would have here when no trail has it. Never throws: the handler reports bad names.
+ */
+export function trailAccess(ctx: OperationContext, operation: string, nameOrArn: string | undefined): AccessRequest {
+  const action = `cloudtrail:${operation}`;
+  // Insight selectors may name an event data store instead (not served): nothing to name here.
+  if (nameOrArn === undefined) return { action, resource: '*' };
+  const found = looksLikeArn(nameOrArn) ? undefined : ctx.services.trails.findByName(ctx.accountId, ctx.region, nameOrArn);
+  return { action, resource: found?.arn ?? arnFor(ctx, nameOrArn) };
 }

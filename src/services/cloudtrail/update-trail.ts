@@ -10,7 +10,7 @@ import { checkBucketAccess } from './bucket-access.js';
 import type { UpdateTrailRequest, UpdateTrailResponse } from './generated/model.js';
 import { putTrail } from './trail-changes.js';
 import { assertNameFree, assertRoom } from './trail-limits.js';
-import { findTrail, trailNotFound } from './trail-lookup.js';
+import { findTrail, trailAccess, trailNotFound } from './trail-lookup.js';
 import { applySettings, type SettingsInput } from './trail-settings.js';
 import { trailResources, trailResponse } from './trail-views.js';
 
@@ -45,5 +45,6 @@ async function updateTrail(input: UpdateTrailRequest, ctx: OperationContext): Pr
 
 export const updateTrailOperation: JsonOperation<UpdateTrailRequest, UpdateTrailResponse> = {
   handler: updateTrail,
+  access: (input, ctx) => trailAccess(ctx, 'UpdateTrail', input.Name),
   resources: (input, _output, ctx) => trailResources(ctx, input.Name, input.S3BucketName),
 };

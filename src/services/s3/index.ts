@@ -1,10 +1,11 @@
 /**
  * The bucket store as an S3 (restXml) service on the shared port: routes a verified request to
- * its operation (router.ts), checks the caller owns the bucket (the owner's account may do
- * everything; IAM policies come later), runs the operation against the ObjectStore, renders the
- * reply or S3's XML error, and describes the call for its CloudTrail record (record.ts): object
- * calls are data events, bucket calls management events, all from `s3.amazonaws.com` with the
- * user agent in brackets. Operations S3 has and OpenTrail does not answer NotImplemented by name.
+ * its operation (router.ts), checks the caller's account owns the bucket and that IAM allows the
+ * call (access.ts: identity policies and the bucket policy), runs the operation against the
+ * ObjectStore, renders the reply or S3's XML error, and describes the call for its CloudTrail
+ * record (record.ts): object calls are data events, bucket calls management events, all from
+ * `s3.amazonaws.com` with the user agent in brackets. Operations S3 has and OpenTrail does not
+ * answer NotImplemented by name.
  */
 import { AwsError } from '../../aws/errors.js';
 import { firstHeader } from '../../aws/headers.js';
@@ -12,6 +13,7 @@ import type { AwsService, HttpResponse, ServiceCall, ServiceRequest } from '../.
 import { readScope, type RawRequest } from '../../aws/sigv4/index.js';
 import { ObjectStoreError } from '../../objects/object-store.js';
 import { isReadOnlyByName } from '../../recorder/classify.js';
+import { missingKeyAccess, s3Access } from './access.js';
 import { RequestBody } from './body.js';
 import { fromStoreError, S3Error, S3Errors, toS3Error } from './errors.js';
 import { OPERATIONS } from './operations/index.js';
@@ -116,6 +118,9 @@ export class S3Service implements AwsService {
       if (bucketInfo.ownerAccountId !== req.context.accountId) throw S3Errors.accessDenied();
       state.ownerAccountId = bucketInfo.ownerAccountId;
     }
+    const header = (name: string) => firstHeader(req.raw, name);
+    const access = s3Access(name, { ...target, header, presigned: req.verified.presigned });
+    if (access) await req.context.authorize(access);
     const s3req: S3Request = {
       ctx: req.context,
       store,
@@ -124,7 +129,7 @@ export class S3Service implements AwsService {
       ...(bucketInfo ? { bucketInfo } : {}),
       query: target.query,
       host: target.host,
-      header: (name) => firstHeader(req.raw, name),
+      header,
       headerNames: () => Object.keys(req.raw.headers).filter((n) => req.raw.headers[n] !== undefined),
       body,
       recordParameter: (name, value) => {
@@ -132,7 +137,12 @@ export class S3Service implements AwsService {
       },
       secure: req.connection?.tls !== undefined,
     };
-    const reply = await op.run(s3req);
+    const reply = await op.run(s3req).catch(async (e: unknown) => {
+      // S3 tells a missing key only to callers who may list the bucket; others get 403.
+      const listing = missingKeyAccess(name, e, target);
+      if (listing) await req.context.authorize(listing);
+      throw e;
+    });
     // CreateBucket: the new bucket belongs to the caller.
     state.ownerAccountId ??= req.context.accountId;
     return reply;

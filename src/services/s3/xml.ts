@@ -7,36 +7,15 @@
  * it never resolves DTDs or external entities.
  */
 import { S3Errors } from './errors.js';
+import { xmlDocument as genericXmlDocument, type XmlField } from '../../aws/xml.js';
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-/** A value or a list of child fields; `undefined` leaves the element out. */
-export type XmlValue = string | number | boolean | undefined | XmlField[];
-/** One element: repeated elements are repeated fields. */
-export type XmlField = readonly [name: string, value: XmlValue];
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
-/** Escapes markup and writes control characters as numeric references (S3 keys may hold them). */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']|[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16)};`);
-}
-
-function writeFields(fields: readonly XmlField[]): string {
-  let out = '';
-  for (const [name, value] of fields) {
-    if (value === undefined) continue;
-    const inner = Array.isArray(value) ? writeFields(value) : escapeXml(String(value));
-    out += `<${name}>${inner}</${name}>`;
-  }
-  return out;
-}
+export { escapeXml, type XmlField, type XmlValue } from '../../aws/xml.js';
 
 /** A complete response document; results carry the S3 namespace on their root, <Error> does not. */
 export function xmlDocument(root: string, fields: readonly XmlField[] | string, namespace = true): string {
-  const inner = typeof fields === 'string' ? escapeXml(fields) : writeFields(fields);
-  const xmlns = namespace ? ` xmlns="${S3_NAMESPACE}"` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${xmlns}>${inner}</${root}>`;
+  return genericXmlDocument(root, fields, namespace ? S3_NAMESPACE : undefined);
 }
 
 /** A parsed element: local name (prefix dropped), attributes, children and its own text. */

@@ -229,12 +229,71 @@ JOIN event_log_state l ON l.id = 1
 WHERE json_extract(s.status, '$.isLogging') = 1 AND json_extract(t.definition, '$.logFileValidationEnabled') = 1;
 `;
 
+/**
+ * IAM and STS, v6 (src/identity/): users, roles, inline policies, login profiles and temporary
+ * credentials. Loaded into memory at start-up like trails and written by upserts in the same
+ * transaction as the event of the call that changed them. IAM names are unique within an account
+ * regardless of case, hence the `_lc` key columns beside the names as created. An IAM user's access
+ * keys stay in access_keys (one credential lookup for every kind of key), now tied to their user.
+ * Temporary credentials (AssumeRole, GetSessionToken) carry their session token and expiry.
+ */
+const IAM_V6 = `
+CREATE TABLE iam_users (
+  account_id   TEXT NOT NULL REFERENCES accounts (account_id),
+  user_name_lc TEXT NOT NULL,
+  user_name    TEXT NOT NULL,
+  user_id      TEXT NOT NULL UNIQUE,
+  path         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  tags         TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (account_id, user_name_lc)
+);
+CREATE TABLE iam_roles (
+  account_id           TEXT NOT NULL REFERENCES accounts (account_id),
+  role_name_lc         TEXT NOT NULL,
+  role_name            TEXT NOT NULL,
+  role_id              TEXT NOT NULL UNIQUE,
+  path                 TEXT NOT NULL,
+  trust_policy         TEXT NOT NULL,
+  description          TEXT,
+  max_session_duration INTEGER NOT NULL,
+  created_at           INTEGER NOT NULL,
+  tags                 TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (account_id, role_name_lc)
+);
+CREATE TABLE iam_inline_policies (
+  owner_id    TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  document    TEXT NOT NULL,
+  PRIMARY KEY (owner_id, policy_name)
+);
+CREATE TABLE iam_login_profiles (
+  user_id                 TEXT PRIMARY KEY,
+  password_hash           TEXT NOT NULL,
+  password_reset_required INTEGER NOT NULL,
+  created_at              INTEGER NOT NULL
+);
+ALTER TABLE access_keys ADD COLUMN user_id TEXT;
+CREATE INDEX access_keys_by_user ON access_keys (user_id) WHERE user_id IS NOT NULL;
+CREATE TABLE sts_sessions (
+  access_key_id     TEXT PRIMARY KEY,
+  secret_access_key TEXT NOT NULL,
+  session_token     TEXT NOT NULL,
+  account_id        TEXT NOT NULL,
+  principal_json    TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  expires_at        INTEGER NOT NULL
+);
+CREATE INDEX sts_sessions_by_expiry ON sts_sessions (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
   { version: 3, sql: TRAILS_V3 },
   { version: 4, sql: DELIVERY_V4 },
   { version: 5, sql: DIGESTS_V5 },
+  { version: 6, sql: IAM_V6 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */

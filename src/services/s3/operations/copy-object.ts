@@ -1,11 +1,13 @@
 /**
  * CopyObject: `x-amz-copy-source` names `[/]bucket/key` (percent-encoded); the caller must own
- * the source bucket too. Metadata is copied unless `x-amz-metadata-directive: REPLACE` takes it
- * from this request; the encryption always comes from this request (SSE-S3 when it names none),
- * as in S3. Copying an object onto itself without REPLACE or an encryption header is refused, as
+ * the source bucket too and be allowed s3:GetObject on the source (the PutObject on the target
+ * is checked before the operation runs). Metadata is copied unless `x-amz-metadata-directive:
+ * REPLACE` takes it from this request; the encryption always comes from this request (SSE-S3
+ * when it names none), as in S3. Copying an object onto itself without REPLACE or an encryption header is refused, as
  * S3 does.
  */
 import { ObjectStoreError } from '../../../objects/object-store.js';
+import { objectAccess } from '../access.js';
 import { encryptionFromRequest, encryptionHeaders } from '../encryption.js';
 import { S3Errors } from '../errors.js';
 import { metadataFromRequest, xmlDate } from '../object-headers.js';
@@ -32,10 +34,11 @@ function parseCopySource(value: string): CopySource {
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
 
-async function checkSourceBucket(req: S3Request, bucket: string): Promise<void> {
-  const info = await req.store.headBucket(bucket);
-  if (!info) throw S3Errors.noSuchBucket(bucket);
+async function checkSource(req: S3Request, source: CopySource): Promise<void> {
+  const info = await req.store.headBucket(source.bucket);
+  if (!info) throw S3Errors.noSuchBucket(source.bucket);
   if (info.ownerAccountId !== req.ctx.accountId) throw S3Errors.accessDenied();
+  await req.ctx.authorize(objectAccess('s3:GetObject', source.bucket, source.key));
 }
 
 function metadataDirective(req: S3Request): 'COPY' | 'REPLACE' {
@@ -53,7 +56,7 @@ export const copyObject: S3Operation = {
     const source = parseCopySource(header);
     const directive = metadataDirective(req);
     const encryption = encryptionFromRequest(req);
-    await checkSourceBucket(req, source.bucket);
+    await checkSource(req, source);
     const reencrypts = encryption.serverSideEncryption !== undefined;
     if (directive === 'COPY' && !reencrypts && source.bucket === req.bucket && source.key === req.key) {
       throw S3Errors.invalidRequest(

@@ -1,10 +1,12 @@
 /**
  * DeleteObjects: up to 1000 keys from one `<Delete>` document, which must come with an integrity
- * check (Content-MD5 or an x-amz-checksum-*), as S3 requires. Each key is deleted on its own;
- * one that fails is reported in an <Error> entry, the rest still go. Quiet mode lists only the
- * failures.
+ * check (Content-MD5 or an x-amz-checksum-*), as S3 requires. Each key is authorized
+ * (s3:DeleteObject) and deleted on its own; one that fails is reported in an <Error> entry, the
+ * rest still go. Quiet mode lists only the failures.
  */
+import { AwsError } from '../../../aws/errors.js';
 import { ObjectStoreError } from '../../../objects/object-store.js';
+import { objectAccess } from '../access.js';
 import { S3Errors } from '../errors.js';
 import type { S3Operation, S3Request } from '../request.js';
 import { childrenNamed, childText, parseXml, xmlDocument, type XmlField } from '../xml.js';
@@ -35,10 +37,11 @@ export const deleteObjects: S3Operation = {
     const entries: XmlField[] = [];
     for (const key of keys) {
       try {
+        await req.ctx.authorize(objectAccess('s3:DeleteObject', req.bucket, key));
         await req.store.deleteObject(req.bucket, key);
         if (!quiet) entries.push(['Deleted', [['Key', key]]]);
       } catch (e) {
-        if (!(e instanceof ObjectStoreError)) throw e;
+        if (!(e instanceof ObjectStoreError || (e instanceof AwsError && e.code === 'AccessDenied'))) throw e;
         entries.push(['Error', [['Key', key], ['Code', e.code], ['Message', e.message]]]);
       }
     }
