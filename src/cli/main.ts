@@ -10,6 +10,7 @@ import { startApp } from '../app.js';
 import { usageLines } from '../identity/bootstrap.js';
 import { bucketPolicyCommand, type BucketPolicyOptions } from './bucket-policy.js';
 import { validateLogsCommand, type ValidateLogsFlags } from './validate-logs.js';
+import { accountCreateCommand, accountListCommand, rootKeyResetCommand, type AdminIo } from './admin.js';
 import { DEFAULT_ENDPOINT } from './aws-env.js';
 
 function version(): string {
@@ -113,7 +114,54 @@ export function buildProgram(): Command {
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       process.exitCode = await validateLogsCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
     });
+  addAdminCommands(program);
   return program;
+}
+
+const ADMIN_HELP = `
+These open the data dir's database directly and need no running server. root-key reset refuses
+(exit 1) while another process, such as \`opentrail serve\`, has the database open: a server caches
+credentials, so stop it, reset, start it again. Exit codes: 0 done, 1 refused or failed, 2 usage error.`;
+
+/** `account create|list` and `root-key reset`: admin commands for the operator holding the data dir. */
+function addAdminCommands(program: Command): void {
+  const io: AdminIo = { env: process.env, stdout: process.stdout, stderr: process.stderr };
+  // Usage errors (missing or bad options) exit 2, as configuration errors do.
+  const usageExit = (err: { exitCode: number }): never => process.exit(err.exitCode === 0 ? 0 : 2);
+  const withServeFlags = (cmd: Command): Command => {
+    for (const [key, flag, description] of SERVE_FLAGS.filter(([k]) => k === 'dataDir' || k === 'host' || k === 'port')) {
+      const what = key === 'dataDir' ? description : `the server's ${key}, for the printed AWS_ENDPOINT_URL [default: as serve]`;
+      cmd.addOption(new Option(flag, `${what} (env ${ENV_NAMES[key]})`));
+    }
+    return cmd.addHelpText('after', ADMIN_HELP);
+  };
+  const account = program.command('account').description('create and list accounts in the data dir (no server needed)').exitOverride(usageExit);
+  withServeFlags(
+    account
+      .command('create')
+      .description("create an account and its root access key pair, printed once (the default account's pair also goes to root-credentials.json)")
+      .option('--account-id <id>', 'the new account\'s 12-digit id [default: random]')
+      .option('--alias <alias>', 'account alias: 3-63 lowercase letters, digits and hyphens, unique'),
+  ).action(async (opts: Parameters<typeof accountCreateCommand>[0]) => {
+    process.exitCode = await accountCreateCommand(opts, io);
+  });
+  withServeFlags(
+    account
+      .command('list')
+      .description('list accounts: alias, creation time, active root keys, IAM users (never a secret)')
+      .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text')),
+  ).action(async (opts: Parameters<typeof accountListCommand>[0]) => {
+    process.exitCode = await accountListCommand(opts, io);
+  });
+  const rootKey = program.command('root-key').description("replace an account's root access keys (no server may run)").exitOverride(usageExit);
+  withServeFlags(
+    rootKey
+      .command('reset')
+      .description("delete the account's root access keys (and its root sessions) and create a new pair, printed once; for the default account also rewrites root-credentials.json (0600)")
+      .requiredOption('--account-id <id>', 'the account whose root keys to replace'),
+  ).action(async (opts: Parameters<typeof rootKeyResetCommand>[0]) => {
+    process.exitCode = await rootKeyResetCommand(opts, io);
+  });
 }
 
 buildProgram()
