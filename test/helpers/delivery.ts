@@ -8,6 +8,7 @@ import { CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtr
 import { ManualClock } from '../../src/lib/clock.js';
 import type { CloudTrailRecord } from '../../src/recorder/record.js';
 import type { ConfigInput } from '../../src/config.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { startTestServer, type TestServer } from './server.js';
 import { makeBucket } from './trails.js';
 
@@ -19,12 +20,16 @@ export interface DeliveryServer extends TestServer {
   deliver(): Promise<void>;
 }
 
-export async function startDeliveryServer(config: ConfigInput = {}, opts: { dataDir?: string; clock?: ManualClock } = {}): Promise<DeliveryServer> {
+export async function startDeliveryServer(
+  config: ConfigInput = {},
+  opts: { dataDir?: string; clock?: ManualClock; logger?: Logger } = {},
+): Promise<DeliveryServer> {
   const clock = opts.clock ?? new ManualClock(Date.now());
   const server = await startTestServer({
     clock,
     config: { deliveryIntervalSeconds: INTERVAL_S, ...config },
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   // The SDK signs with real time plus `systemClockOffset`: keep every client on the manual clock.
   const clients: { config: { systemClockOffset?: number } }[] = [];

@@ -10,7 +10,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { loadConfig, type ConfigInput } from '../../src/config.js';
 import { startApp, type App } from '../../src/app.js';
 import type { Clock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 
 export interface TestServer {
   app: App;
@@ -31,13 +31,13 @@ export function tempDir(prefix = 'opentrail-test-'): string {
 }
 
 export async function startTestServer(
-  opts: { clock?: Clock; config?: ConfigInput; dataDir?: string } = {},
+  opts: { clock?: Clock; config?: ConfigInput; dataDir?: string; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const config = loadConfig({ port: 0, dataDir, logLevel: 'silent', ...opts.config }, {});
   const app = await startApp(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),
-    logger: createLogger(process.env.OPENTRAIL_TEST_LOG ?? 'silent'),
+    logger: opts.logger ?? createLogger(process.env.OPENTRAIL_TEST_LOG ?? 'silent'),
   });
   const credentials = {
     accessKeyId: app.bootstrap.credentials.accessKeyId,
