@@ -244,8 +244,16 @@ function emitOperationMap(ops: Record<string, Json>, names: Map<string, string>)
 
 // ---------------------------------------------------------------------------------------------
 
-/** The generated module's source for one botocore-format model (parsed JSON). */
-export function generateModelSource(model: unknown): string {
+/**
+ * A botocore-format model (parsed JSON) reduced to what the runtime uses: metadata, shapes and
+ * operations with the fields above, shapes and operations sorted by name. Shared with
+ * scripts/gen-gateway.ts, which trims it further.
+ */
+export function reduceModel(model: unknown): {
+  metadata: Json;
+  shapes: Record<string, Json>;
+  operations: Record<string, Json>;
+} {
   const root = obj(model, 'model');
   const rawShapes = obj(root['shapes'], 'shapes');
   const rawOps = obj(root['operations'], 'operations');
@@ -258,6 +266,12 @@ export function generateModelSource(model: unknown): string {
   for (const name of Object.keys(rawOps).sort(byName)) {
     operations[name] = runtimeOperation(name, rawOps[name], rawShapes);
   }
+  return { metadata, shapes, operations };
+}
+
+/** The generated module's source for one botocore-format model (parsed JSON). */
+export function generateModelSource(model: unknown): string {
+  const { metadata, shapes, operations } = reduceModel(model);
   const errors = Object.keys(shapes).filter((n) => shapes[n]?.['exception'] === true);
   const names = typeNames(shapes);
   const uid = String(metadata['uid']);
