@@ -32,6 +32,7 @@ import { DeliveryRows } from './delivery/delivery-rows.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DigestRows } from './delivery/digest-rows.js';
 import { SigningKeys } from './delivery/signing-keys.js';
+import { Gateway } from './gateway/proxy.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -112,7 +113,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     }),
   };
   // S3 last: it answers the unsigned requests no other service claims.
-  const pipeline = new AwsPipeline(context, [createCloudTrailService(), createIamService(), createStsService(), createS3Service()]);
+  const gateway = new Gateway(config, logger);
+  const pipeline = new AwsPipeline(context, [createCloudTrailService(), createIamService(), createStsService(), createS3Service()], gateway);
   const server = createEdge(pipeline, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
@@ -144,6 +146,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         server.close(() => res());
         server.closeIdleConnections();
       });
+      await gateway.close();
       await purger.stop();
       await delivery.stop();
       await eventLog.close();

@@ -61,6 +61,12 @@ const schema = z
     deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     digestKeyRotationDays: z.coerce.number().positive().default(30),
     digestIntervalSeconds: z.coerce.number().min(1).max(86_400).default(3600),
+    upstreams: csv
+      .pipe(z.array(z.string().regex(/^[a-z0-9-]+=https?:\/\/\S+$/, 'must be service=URL, e.g. dynamodb=http://127.0.0.1:5000')))
+      .default([]),
+    upstreamAccessKeyId: z.string().min(1).default('test'),
+    upstreamSecretAccessKey: z.string().min(1).default('test'),
+    upstreamTimeoutSeconds: z.coerce.number().positive().default(30),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -103,6 +109,10 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   deliveryMaxBytes: 'OPENTRAIL_DELIVERY_MAX_BYTES',
   digestKeyRotationDays: 'OPENTRAIL_DIGEST_KEY_ROTATION_DAYS',
   digestIntervalSeconds: 'OPENTRAIL_DIGEST_INTERVAL_SECONDS',
+  upstreams: 'OPENTRAIL_UPSTREAMS',
+  upstreamAccessKeyId: 'OPENTRAIL_UPSTREAM_ACCESS_KEY_ID',
+  upstreamSecretAccessKey: 'OPENTRAIL_UPSTREAM_SECRET_ACCESS_KEY',
+  upstreamTimeoutSeconds: 'OPENTRAIL_UPSTREAM_TIMEOUT_SECONDS',
 };
 
 export class ConfigError extends Error {}

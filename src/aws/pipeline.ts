@@ -13,6 +13,7 @@ import { uuid } from '../lib/ids.js';
 import { firstHeader } from './headers.js';
 import { isTemporaryKeyId } from '../identity/sessions.js';
 import { Authorizer } from '../policy/authorizer.js';
+import type { Gateway } from '../gateway/proxy.js';
 
 /** Services with S3's wire rules: bodies streamed rather than buffered, paths signed as sent. */
 const S3_STYLE_SERVICES = new Set(['s3']);
@@ -24,6 +25,8 @@ export class AwsPipeline {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly services: readonly AwsService[],
+    /** The recording gateway: services OpenTrail does not serve, proxied to configured upstreams. */
+    private readonly gateway?: Gateway,
   ) {
     for (const s of services) this.bySigningName.set(s.signingName, s);
     this.authorizer = new Authorizer({ identityPolicies: ctx.iam, objects: ctx.objects, clock: ctx.clock });
@@ -55,7 +58,8 @@ export class AwsPipeline {
 
   /** The service the credential scope names, or the one that claims an unsigned request. */
   private serviceFor(raw: RawRequest, scope = readScope(raw)): AwsService {
-    return (scope && this.bySigningName.get(scope.service)) ?? this.fallbackService(raw);
+    if (!scope) return this.fallbackService(raw);
+    return this.bySigningName.get(scope.service) ?? this.gateway?.serviceFor(scope.service) ?? this.fallbackService(raw);
   }
 
   /** Errors for requests rejected before a body was read (e.g. too large). */
@@ -66,7 +70,7 @@ export class AwsPipeline {
   private async route(raw: RawRequest, conn: ConnectionInfo, requestId: string): Promise<HttpResponse> {
     const scope = readScope(raw);
     const service = this.serviceFor(raw, scope);
-    if (scope && !this.bySigningName.has(scope.service)) {
+    if (scope && service.signingName !== scope.service) {
       throw new AwsError(
         'UnknownServiceException',
         `OpenTrail does not serve '${scope.service.slice(0, 64)}' and no upstream is configured for it.`,

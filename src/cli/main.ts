@@ -41,6 +41,9 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['deliveryMaxBytes', '--delivery-max-bytes <n>', 'uncompressed bytes per log file at most [default: 33554432]'],
   ['digestKeyRotationDays', '--digest-key-rotation-days <days>', 'how long each region\'s digest signing key signs before the next, fractions allowed [default: 30]'],
   ['digestIntervalSeconds', '--digest-interval-seconds <n>', 'the window of each digest file (AWS: an hour; shorter for tests and dev) [default: 3600]'],
+  ['upstreams', '--upstreams <list>', 'recording gateway: comma-separated service=URL (e.g. dynamodb=http://127.0.0.1:5000,default=http://127.0.0.1:4566) for services OpenTrail does not serve'],
+  ['upstreamAccessKeyId', '--upstream-access-key-id <id>', 'access key id requests to upstreams are signed with; its secret is read only from OPENTRAIL_UPSTREAM_SECRET_ACCESS_KEY [default: test]'],
+  ['upstreamTimeoutSeconds', '--upstream-timeout-seconds <n>', 'connect/answer timeout for upstreams [default: 30]'],
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {

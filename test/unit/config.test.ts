@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, DEFAULT_REGIONS, loadConfig } from '../../src/config.js';
+import { parseUpstreams } from '../../src/gateway/proxy.js';
 
 test('defaults match the README', () => {
   const c = loadConfig({}, {});
@@ -43,5 +44,19 @@ test('bad values name the option and its variable, and never echo secrets', () =
   assert.throws(
     () => loadConfig({}, { OPENTRAIL_ROOT_SECRET_ACCESS_KEY: 'supersecretvalue-12345' }),
     (e: Error) => /set together/.test(e.message) && !e.message.includes('supersecretvalue'),
+  );
+});
+
+test('upstreams: service=URL entries from a flag or OPENTRAIL_UPSTREAMS; a malformed one is named', () => {
+  const c = loadConfig({}, { OPENTRAIL_UPSTREAMS: 'dynamodb=http://127.0.0.1:5000, default=http://127.0.0.1:4566' });
+  assert.deepEqual(c.upstreams, ['dynamodb=http://127.0.0.1:5000', 'default=http://127.0.0.1:4566']);
+  assert.deepEqual([...parseUpstreams(c.upstreams).keys()], ['dynamodb', 'default']);
+  assert.equal(parseUpstreams(c.upstreams).get('default')?.origin, 'http://127.0.0.1:4566');
+  assert.deepEqual(loadConfig({}, {}).upstreams, []);
+  assert.equal(loadConfig({}, {}).upstreamTimeoutSeconds, 30);
+  assert.throws(() => loadConfig({ upstreams: 'dynamodb:5000' }, {}), /upstreams \(OPENTRAIL_UPSTREAMS\): must be service=URL/);
+  assert.throws(
+    () => loadConfig({}, { OPENTRAIL_UPSTREAM_TIMEOUT_SECONDS: '-1' }),
+    /upstreamTimeoutSeconds/,
   );
 });

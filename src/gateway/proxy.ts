@@ -1,0 +1,247 @@
+/**
+ * The recording gateway (issue 7, DESIGN "one process, one port"): a request for a service
+ * OpenTrail does not serve itself goes to the upstream configured for that service (or
+ * `default`). The pipeline has already verified the caller's signature with OpenTrail's own
+ * identities; here the call is authorized, re-signed with the upstream's credentials (the
+ * upstream never sees the caller's secret or session token), sent with undici (keep-alive pool,
+ * timeouts), and described for the record from what went both ways (record.ts). The upstream's
+ * answer reaches the client unchanged but for hop-by-hop headers; an upstream that cannot be
+ * reached becomes the protocol's ServiceUnavailable, recorded like any failed call.
+ *
+ * Request bodies arrive buffered (the edge's body limit applies): every protocol the gateway
+ * serves so far carries small API bodies. Response bodies are kept for the record only when
+ * they are an error or at most RECORDED_BODY_BYTES long; longer ones stream to the client.
+ */
+import { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Hash } from '@smithy/hash-node';
+import type { Config } from '../config.js';
+import type { Logger } from '../lib/logger.js';
+import { AwsError } from '../aws/errors.js';
+import type { AwsService, HttpResponse, ServiceCall, ServiceRequest } from '../aws/service.js';
+import type { RawRequest } from '../aws/sigv4/index.js';
+import { queryErrorResponse } from '../aws/query-xml.js';
+import { xmlDocument } from '../aws/xml.js';
+import { identifyOperation, serviceModel } from './naming.js';
+import { describeExchange } from './record.js';
+import type { ProxiedExchange, WireProtocol } from './types.js';
+
+/** Answers up to this size are read whole, so that a write's responseElements can be recorded. */
+const RECORDED_BODY_BYTES = 1 << 20;
+/** Not forwarded either way: they describe one hop, or the caller's own signature. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'trailer', 'proxy-authorization', 'proxy-connection', 'expect']);
+const CALLER_SIGNATURE = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host', 'content-length']);
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** `service=URL` entries (config `upstreams`) by service name. */
+export function parseUpstreams(entries: readonly string[]): Map<string, URL> {
+  const out = new Map<string, URL>();
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    out.set(entry.slice(0, at), new URL(entry.slice(at + 1)));
+  }
+  return out;
+}
+
+export class Gateway {
+  private readonly upstreams: Map<string, URL>;
+  private readonly services = new Map<string, GatewayService>();
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    this.upstreams = parseUpstreams(config.upstreams);
+    const timeout = config.upstreamTimeoutSeconds * 1000;
+    this.agent = new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
+  }
+
+  /** The service that proxies `service`, or undefined when no upstream is configured for it. */
+  serviceFor(service: string): AwsService | undefined {
+    let s = this.services.get(service);
+    if (!s) {
+      const upstream = this.upstreams.get(service) ?? this.upstreams.get('default');
+      if (!upstream) return undefined;
+      s = new GatewayService(service, upstream, this.agent, this.config, this.logger);
+      this.services.set(service, s);
+    }
+    return s;
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  /** The whole body when it was read (see RECORDED_BODY_BYTES). */
+  body?: Buffer;
+  stream?: Readable;
+  bodyBytes: number;
+}
+
+class GatewayService implements AwsService {
+  readonly eventSource: string;
+  private readonly protocol: WireProtocol;
+  private readonly namespace: string;
+
+  constructor(
+    readonly signingName: string,
+    private readonly upstream: URL,
+    private readonly agent: Agent,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    const meta = serviceModel(signingName)?.metadata;
+    this.eventSource = `${meta?.endpointPrefix ?? signingName}.amazonaws.com`;
+    this.protocol = (meta?.protocol as WireProtocol | undefined) ?? 'json';
+    this.namespace = `https://${meta?.endpointPrefix ?? signingName}.amazonaws.com/doc/${meta?.apiVersion ?? ''}/`;
+  }
+
+  /** Reached only through the credential scope: an unsigned request is never forwarded. */
+  claims(): boolean {
+    return false;
+  }
+
+  async handle(req: ServiceRequest): Promise<{ response: HttpResponse; call: ServiceCall }> {
+    const raw = req.raw;
+    const q = raw.url.indexOf('?');
+    const path = q < 0 ? raw.url : raw.url.slice(0, q);
+    const query = q < 0 ? '' : raw.url.slice(q + 1);
+    const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
+    const operation = identifyOperation(this.signingName, { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, body });
+    const exchange: ProxiedExchange = {
+      operation,
+      region: req.context.region,
+      accountId: req.context.accountId,
+      ...(req.connection ? { connection: req.connection } : {}),
+      request: { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, body, bodyBytes: body.length },
+    };
+    let response: HttpResponse;
+    let error: AwsError | undefined;
+    try {
+      // A denied call never reaches the upstream.
+      await req.context.authorize({ action: `${this.signingName}:${operation.name}`, resource: '*' });
+      const answer = await this.forward(raw, path, query, body, req.context.region, req.requestId);
+      exchange.response = { status: answer.status, headers: answer.headers, bodyBytes: answer.bodyBytes, ...(answer.body ? { body: answer.body } : {}) };
+      response = { status: answer.status, headers: responseHeaders(answer), body: answer.body ?? answer.stream ?? Buffer.alloc(0) };
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      error = e;
+      response = this.errorResponse(e, req.requestId);
+    }
+    return { response, call: { ...describeExchange(exchange), ...(error ? { error } : {}) } };
+  }
+
+  /** Re-signs the call for the upstream and sends it; an unreachable upstream is ServiceUnavailable. */
+  private async forward(raw: RawRequest, path: string, query: string, body: Buffer, region: string, requestId: string): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(raw.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name) || CALLER_SIGNATURE.has(name)) continue;
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+    headers.host = this.upstream.host;
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: this.config.upstreamAccessKeyId, secretAccessKey: this.config.upstreamSecretAccessKey },
+      region,
+      service: this.signingName,
+      sha256: Hash.bind(null, 'sha256'),
+      // The path is forwarded as the client encoded it; S3 signs it as is, others encode it again.
+      uriEscapePath: this.signingName !== 's3',
+    });
+    const signed = await signer.sign(
+      new HttpRequest({ method: raw.method, protocol: this.upstream.protocol, hostname: this.upstream.hostname, path, query: queryObject(query), headers, body }),
+    );
+    const url = `${this.upstream.origin}${path}${query ? `?${query}` : ''}`;
+    let res;
+    try {
+      res = await request(url, {
+        method: raw.method as 'GET',
+        headers: signed.headers,
+        body: body.length > 0 ? body : null,
+        dispatcher: this.agent,
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? (err as Error).name;
+      this.logger.warn({ requestId, service: this.signingName, upstream: this.upstream.origin, code }, 'upstream did not answer');
+      throw new AwsError('ServiceUnavailable', `The upstream for ${this.signingName} (${this.upstream.origin}) did not answer: ${code}.`, 503);
+    }
+    const length = Number(res.headers['content-length'] ?? Number.NaN);
+    const small = Number.isFinite(length) && length <= RECORDED_BODY_BYTES;
+    if (res.statusCode >= 300 || small) {
+      const bytes = await readCapped(res.body, RECORDED_BODY_BYTES).catch(() => {
+        throw new AwsError('ServiceUnavailable', `The upstream for ${this.signingName} broke off its answer.`, 503);
+      });
+      return { status: res.statusCode, headers: res.headers, body: bytes, bodyBytes: bytes.length };
+    }
+    return { status: res.statusCode, headers: res.headers, stream: Readable.from(res.body), bodyBytes: Number.isFinite(length) ? length : 0 };
+  }
+
+  /** The service's own error format (as its SDKs parse it). */
+  errorResponse(err: AwsError, requestId: string): HttpResponse {
+    const base = { 'x-amzn-requestid': requestId };
+    switch (this.protocol) {
+      case 'query':
+        return {
+          status: err.status,
+          headers: { ...base, 'content-type': 'text/xml' },
+          body: queryErrorResponse(this.namespace, { type: err.status >= 500 ? 'Receiver' : 'Sender', code: err.code, message: err.message }, requestId),
+        };
+      case 'ec2':
+        return {
+          status: err.status,
+          headers: { ...base, 'content-type': 'text/xml' },
+          body: xmlDocument('Response', [['Errors', [['Error', [['Code', err.code], ['Message', err.message]]]]], ['RequestID', requestId]]),
+        };
+      case 'rest-xml':
+        return {
+          status: err.status,
+          headers: { ...base, 'content-type': 'application/xml' },
+          body: xmlDocument('Error', [['Code', err.code], ['Message', err.message], ['RequestId', requestId]]),
+        };
+      default:
+        return {
+          status: err.status,
+          headers: { ...base, 'content-type': this.protocol === 'json' ? 'application/x-amz-json-1.0' : 'application/json', 'x-amzn-errortype': err.code },
+          body: JSON.stringify({ __type: err.code, message: err.message }),
+        };
+    }
+  }
+}
+
+/** The upstream's headers minus those of its hop; a body read whole gets its length from the edge. */
+function responseHeaders(answer: Answer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || (answer.body && name === 'content-length')) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function queryObject(query: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(query)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** The whole body, or a rejection when it exceeds `cap` (an error page larger than that is not an API answer). */
+async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > cap) throw new Error('answer too large to keep');
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
