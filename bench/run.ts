@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { deliveryBench } from './delivery.js';
+import { gatewayBench } from './gateway.js';
 import { ingestBench } from './ingest.js';
 import { lookupBench } from './lookup.js';
 import { s3Bench } from './s3.js';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<void>> = {
   s3: s3Bench,
   delivery: deliveryBench,
   validate: validateBench,
+  gateway: gatewayBench,
 };
 
 const { values, positionals: names } = parseArgs({ options: { events: { type: 'string' } }, allowPositionals: true });
