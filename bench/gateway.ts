@@ -6,7 +6,7 @@
  * authorizes, re-signs, forwards and durably records every call (a management event, committed
  * before the answer). Measured in the same run: latency of sequential calls (p50, p99; target:
  * added p50 ≤ 2 ms) and throughput with 16 calls in flight (target ≥ 0.8 × direct).
- * S3 GetObject/PutObject through the gateway are not measured: the gateway does not carry S3 yet.
+ * S3 GetObject/PutObject through the gateway are not measured yet.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -59,7 +59,9 @@ export class AwsPipeline {
   /** The service the credential scope names, or the one that claims an unsigned request. */
   private serviceFor(raw: RawRequest, scope = readScope(raw)): AwsService {
     if (!scope) return this.fallbackService(raw);
-    return this.bySigningName.get(scope.service) ?? this.gateway?.serviceFor(scope.service) ?? this.fallbackService(raw);
+    // An upstream named for a built-in service (s3=…) takes its client calls; `default` does not.
+    const explicit = this.gateway?.explicitlyServes(scope.service) ? this.gateway.serviceFor(scope.service) : undefined;
+    return explicit ?? this.bySigningName.get(scope.service) ?? this.gateway?.serviceFor(scope.service) ?? this.fallbackService(raw);
   }
 
   /** Errors for requests rejected before a body was read (e.g. too large). */

@@ -8,9 +8,12 @@
  * answer reaches the client unchanged but for hop-by-hop headers; an upstream that cannot be
  * reached becomes the protocol's ServiceUnavailable, recorded like any failed call.
  *
- * Request bodies arrive buffered (the edge's body limit applies): every protocol the gateway
- * serves so far carries small API bodies. Response bodies are kept for the record only when
- * they are an error or at most RECORDED_BODY_BYTES long; longer ones stream to the client.
+ * Bodies stream both ways. S3 requests (the edge leaves their bodies unread) are decoded as the
+ * built-in S3 service decodes them — payload hash, aws-chunked chunk signatures, checksums — and
+ * forwarded as plain bytes signed UNSIGNED-PAYLOAD; documents up to RECORDED_BODY_BYTES are read
+ * whole so the record can show them. Other protocols arrive buffered (the edge's body limit).
+ * Response bodies are kept for the record only when they are an error or at most
+ * RECORDED_BODY_BYTES long; longer ones (GetObject) stream to the client unread.
  */
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
@@ -26,6 +29,7 @@ import { queryErrorResponse } from '../aws/query-xml.js';
 import { xmlDocument } from '../aws/xml.js';
 import { identifyOperation, serviceModel } from './naming.js';
 import { describeExchange } from './record.js';
+import { RequestBody } from '../services/s3/body.js';
 import type { ProxiedExchange, WireProtocol } from './types.js';
 
 /** Answers up to this size are read whole, so that a write's responseElements can be recorded. */
@@ -33,6 +37,8 @@ const RECORDED_BODY_BYTES = 1 << 20;
 /** Not forwarded either way: they describe one hop, or the caller's own signature. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'trailer', 'proxy-authorization', 'proxy-connection', 'expect']);
 const CALLER_SIGNATURE = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host', 'content-length']);
+/** aws-chunked framing the gateway has decoded: the upstream gets plain bytes. */
+const CHUNKED_FRAMING = new Set(['x-amz-decoded-content-length', 'x-amz-trailer']);
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -58,6 +64,11 @@ export class Gateway {
     this.upstreams = parseUpstreams(config.upstreams);
     const timeout = config.upstreamTimeoutSeconds * 1000;
     this.agent = new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
+  }
+
+  /** True when an upstream is named for `service` itself (not only `default`). */
+  explicitlyServes(service: string): boolean {
+    return this.upstreams.has(service);
   }
 
   /** The service that proxies `service`, or undefined when no upstream is configured for it. */
@@ -114,21 +125,36 @@ class GatewayService implements AwsService {
     const q = raw.url.indexOf('?');
     const path = q < 0 ? raw.url : raw.url.slice(0, q);
     const query = q < 0 ? '' : raw.url.slice(q + 1);
-    const body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
-    const operation = identifyOperation(this.signingName, { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, body });
+    const streamed = raw.bodyStream ? new RequestBody(raw, req.verified) : undefined;
+    const declared = streamed ? (streamed.declaredLength() ?? 0) : raw.body.byteLength;
+    // An S3 document (CreateBucket, DeleteObjects, CompleteMultipartUpload) is read whole; an upload streams.
+    let body: Buffer | Readable | undefined = streamed
+      ? undefined
+      : Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
+    const operation = identifyOperation(this.signingName, {
+      method: raw.method,
+      path,
+      query: new URLSearchParams(query),
+      headers: raw.headers,
+      // awsQuery and ec2 name the operation in the body (Action=…); S3 names it without one.
+      ...(Buffer.isBuffer(body) ? { body } : {}),
+    });
     const exchange: ProxiedExchange = {
       operation,
       region: req.context.region,
       accountId: req.context.accountId,
       ...(req.connection ? { connection: req.connection } : {}),
-      request: { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, body, bodyBytes: body.length },
+      request: { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, bodyBytes: declared },
     };
     let response: HttpResponse;
     let error: AwsError | undefined;
     try {
       // A denied call never reaches the upstream.
       await req.context.authorize({ action: `${this.signingName}:${operation.name}`, resource: '*' });
-      const answer = await this.forward(raw, path, query, body, req.context.region, req.requestId);
+      if (streamed && declared <= RECORDED_BODY_BYTES) body = Buffer.from(await streamed.text());
+      else if (streamed) body = streamed.stream();
+      if (Buffer.isBuffer(body)) exchange.request.body = body;
+      const answer = await this.forward(raw, path, query, body, declared, req.context.region, req.requestId);
       exchange.response = { status: answer.status, headers: answer.headers, bodyBytes: answer.bodyBytes, ...(answer.body ? { body: answer.body } : {}) };
       response = { status: answer.status, headers: responseHeaders(answer), body: answer.body ?? answer.stream ?? Buffer.alloc(0) };
     } catch (e) {
@@ -140,13 +166,29 @@ class GatewayService implements AwsService {
   }
 
   /** Re-signs the call for the upstream and sends it; an unreachable upstream is ServiceUnavailable. */
-  private async forward(raw: RawRequest, path: string, query: string, body: Buffer, region: string, requestId: string): Promise<Answer> {
+  private async forward(
+    raw: RawRequest,
+    path: string,
+    query: string,
+    body: Buffer | Readable | undefined,
+    bodyLength: number,
+    region: string,
+    requestId: string,
+  ): Promise<Answer> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(raw.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name) || CALLER_SIGNATURE.has(name)) continue;
+      if (value === undefined || HOP_BY_HOP.has(name) || CALLER_SIGNATURE.has(name) || CHUNKED_FRAMING.has(name)) continue;
       headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
     headers.host = this.upstream.host;
+    if (raw.bodyStream) {
+      // The decoded bytes go on as a plain body; a stream cannot be hashed before it is sent.
+      headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      headers['content-length'] = String(bodyLength);
+      const encoding = headers['content-encoding']?.split(',').map((e) => e.trim()).filter((e) => e !== 'aws-chunked');
+      if (encoding?.length) headers['content-encoding'] = encoding.join(',');
+      else delete headers['content-encoding'];
+    }
     const signer = new SignatureV4({
       credentials: { accessKeyId: this.config.upstreamAccessKeyId, secretAccessKey: this.config.upstreamSecretAccessKey },
       region,
@@ -156,7 +198,15 @@ class GatewayService implements AwsService {
       uriEscapePath: this.signingName !== 's3',
     });
     const signed = await signer.sign(
-      new HttpRequest({ method: raw.method, protocol: this.upstream.protocol, hostname: this.upstream.hostname, path, query: queryObject(query), headers, body }),
+      new HttpRequest({
+        method: raw.method,
+        protocol: this.upstream.protocol,
+        hostname: this.upstream.hostname,
+        path,
+        query: queryObject(query),
+        headers,
+        ...(Buffer.isBuffer(body) ? { body } : {}),
+      }),
     );
     const url = `${this.upstream.origin}${path}${query ? `?${query}` : ''}`;
     let res;
@@ -164,7 +214,7 @@ class GatewayService implements AwsService {
       res = await request(url, {
         method: raw.method as 'GET',
         headers: signed.headers,
-        body: body.length > 0 ? body : null,
+        body: body === undefined || (Buffer.isBuffer(body) && body.length === 0) ? null : body,
         dispatcher: this.agent,
       });
     } catch (err) {
