@@ -8,6 +8,7 @@ import type { LookupResource } from '../store/event-log.js';
 import type { StateChange } from '../store/state-change.js';
 import type { RecordResource } from '../recorder/record.js';
 import type { AccessRequest, OperationContext, RequestContext, ServiceCall } from './service.js';
+import { isReadOnlyByName } from '../recorder/classify.js';
 
 export interface ResourceRefs {
   resources: RecordResource[];
@@ -24,6 +25,19 @@ export interface Invocation<O, B> {
   resources?(output: O | undefined, ctx: OperationContext): ResourceRefs;
   /** The record's responseElements for a write call that produced an output. */
   recordOutput?(output: O, ctx: OperationContext): Record<string, unknown> | null;
+}
+
+/** A call's record facts before anything is known but its name: a management call, read-only by its verb. */
+export function newCall(eventName: string): ServiceCall {
+  return {
+    eventName,
+    readOnly: isReadOnlyByName(eventName),
+    managementEvent: true,
+    requestParameters: null,
+    responseElements: null,
+    resources: [],
+    lookupResources: [],
+  };
 }
 
 export async function runOperation<O, B>(base: RequestContext, call: ServiceCall, inv: Invocation<O, B>): Promise<B> {

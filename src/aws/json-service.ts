@@ -17,8 +17,7 @@ import type {
 } from './service.js';
 import type { RawRequest } from './sigv4/index.js';
 import { firstHeader } from './headers.js';
-import { isReadOnlyByName } from '../recorder/classify.js';
-import { runOperation, type ResourceRefs } from './invoke.js';
+import { newCall, runOperation, type ResourceRefs } from './invoke.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Longest operation name echoed back or recorded from an unknown target. */
@@ -115,15 +114,7 @@ export class JsonService implements AwsService {
 
   async handle(req: ServiceRequest): Promise<{ response: HttpResponse; call: ServiceCall }> {
     const { name, error } = this.operationName(req.raw);
-    const call: ServiceCall = {
-      eventName: name,
-      readOnly: isReadOnlyByName(name),
-      managementEvent: true,
-      requestParameters: null,
-      responseElements: null,
-      resources: [],
-      lookupResources: [],
-    };
+    const call = newCall(name);
     try {
       if (error) throw error;
       const output = await this.invoke(name, req, call);

@@ -11,8 +11,7 @@ import { toRecordForm, validate, validationError } from './shapes.js';
 import type { AccessRequest, AwsService, HttpResponse, OperationContext, ServiceCall, ServiceRequest } from './service.js';
 import { readScope, type RawRequest } from './sigv4/index.js';
 import { SigV4Error, type SigV4FailureReason } from './sigv4/messages.js';
-import { runOperation, type ResourceRefs } from './invoke.js';
-import { isReadOnlyByName } from '../recorder/classify.js';
+import { newCall, runOperation, type ResourceRefs } from './invoke.js';
 import { firstHeader } from './headers.js';
 import { isFormPost, param, queryValidationError, readParams, readQueryInput, type ParamNode } from './query-params.js';
 import { queryErrorResponse, queryResponse } from './query-xml.js';
@@ -144,15 +143,7 @@ class QueryService implements AwsService {
     const params = readParams(req.raw);
     const action = param(params, 'Action');
     const name = action?.slice(0, MAX_ECHOED_NAME);
-    const call: ServiceCall = {
-      eventName: name || 'UnknownOperation',
-      readOnly: isReadOnlyByName(name ?? ''),
-      managementEvent: true,
-      requestParameters: null,
-      responseElements: null,
-      resources: [],
-      lookupResources: [],
-    };
+    const call = newCall(name || 'UnknownOperation');
     try {
       if (action === undefined) {
         throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
