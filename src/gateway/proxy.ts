@@ -3,10 +3,16 @@
  * OpenTrail does not serve itself goes to the upstream configured for that service (or
  * `default`). The pipeline has already verified the caller's signature with OpenTrail's own
  * identities; here the call is authorized, re-signed with the upstream's credentials (the
- * upstream never sees the caller's secret or session token), sent with undici (keep-alive pool,
+ * upstream never sees the caller's secret or session token), sent over a keep-alive agent (with
  * timeouts), and described for the record from what went both ways (record.ts). The upstream's
  * answer reaches the client unchanged but for hop-by-hop headers; an upstream that cannot be
  * reached becomes the protocol's ServiceUnavailable, recorded like any failed call.
+ *
+ * Departure from DESIGN (which names undici for upstream calls): with undici 7.30 a streamed
+ * GetObject whose upstream closed the connection while the client applied backpressure hit an
+ * internal assertion (`assert(!this.paused)` in its HTTP/1 parser) thrown outside any request, an
+ * uncaught exception that would end the server. node:http's client with a keep-alive agent
+ * streams the same bodies without it.
  *
  * Bodies stream both ways. S3 requests (the edge leaves their bodies unread) are decoded as the
  * built-in S3 service decodes them — payload hash, aws-chunked chunk signatures, checksums — and
@@ -16,7 +22,8 @@
  * RECORDED_BODY_BYTES long; longer ones (GetObject) stream to the client unread.
  */
 import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
@@ -55,15 +62,14 @@ export function parseUpstreams(entries: readonly string[]): Map<string, URL> {
 export class Gateway {
   private readonly upstreams: Map<string, URL>;
   private readonly services = new Map<string, GatewayService>();
-  private readonly agent: Agent;
+  private readonly agents: Agents;
 
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
     this.upstreams = parseUpstreams(config.upstreams);
-    const timeout = config.upstreamTimeoutSeconds * 1000;
-    this.agent = new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000 });
+    this.agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   }
 
   /** True when an upstream is named for `service` itself (not only `default`). */
@@ -77,15 +83,22 @@ export class Gateway {
     if (!s) {
       const upstream = this.upstreams.get(service) ?? this.upstreams.get('default');
       if (!upstream) return undefined;
-      s = new GatewayService(service, upstream, this.agent, this.config, this.logger);
+      s = new GatewayService(service, upstream, this.agents, this.config, this.logger);
       this.services.set(service, s);
     }
     return s;
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+    return Promise.resolve();
   }
+}
+
+interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
 }
 
 interface Answer {
@@ -105,7 +118,7 @@ class GatewayService implements AwsService {
   constructor(
     readonly signingName: string,
     private readonly upstream: URL,
-    private readonly agent: Agent,
+    private readonly agents: Agents,
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
@@ -209,28 +222,49 @@ class GatewayService implements AwsService {
       }),
     );
     const url = `${this.upstream.origin}${path}${query ? `?${query}` : ''}`;
-    let res;
+    let res: IncomingMessage;
     try {
-      res = await request(url, {
-        method: raw.method as 'GET',
-        headers: signed.headers,
-        body: body === undefined || (Buffer.isBuffer(body) && body.length === 0) ? null : body,
-        dispatcher: this.agent,
-      });
+      res = await this.send(new URL(url), raw.method, signed.headers, body);
     } catch (err) {
       const code = (err as { code?: string }).code ?? (err as Error).name;
       this.logger.warn({ requestId, service: this.signingName, upstream: this.upstream.origin, code }, 'upstream did not answer');
       throw new AwsError('ServiceUnavailable', `The upstream for ${this.signingName} (${this.upstream.origin}) did not answer: ${code}.`, 503);
     }
+    const status = res.statusCode ?? 502;
     const length = Number(res.headers['content-length'] ?? Number.NaN);
     const small = Number.isFinite(length) && length <= RECORDED_BODY_BYTES;
-    if (res.statusCode >= 300 || small) {
-      const bytes = await readCapped(res.body, RECORDED_BODY_BYTES).catch(() => {
+    if (status >= 300 || small) {
+      const bytes = await readCapped(res, RECORDED_BODY_BYTES).catch(() => {
+        res.destroy();
         throw new AwsError('ServiceUnavailable', `The upstream for ${this.signingName} broke off its answer.`, 503);
       });
-      return { status: res.statusCode, headers: res.headers, body: bytes, bodyBytes: bytes.length };
+      return { status, headers: res.headers, body: bytes, bodyBytes: bytes.length };
     }
-    return { status: res.statusCode, headers: res.headers, stream: Readable.from(res.body), bodyBytes: Number.isFinite(length) ? length : 0 };
+    return { status, headers: res.headers, stream: res, bodyBytes: Number.isFinite(length) ? length : 0 };
+  }
+
+  /**
+   * One request to the upstream; resolves with the answer's head, its body unread. The timeout is
+   * the socket's idle time: connecting, waiting for the head, and each stretch of the body.
+   */
+  private send(url: URL, method: string, headers: Record<string, string>, body: Buffer | Readable | undefined): Promise<IncomingMessage> {
+    const https = url.protocol === 'https:';
+    const outgoing = Buffer.isBuffer(body) ? { ...headers, 'content-length': String(body.length) } : headers;
+    return new Promise((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)(
+        url,
+        { method, headers: outgoing, agent: https ? this.agents.https : this.agents.http, timeout: this.config.upstreamTimeoutSeconds * 1000 },
+        resolve,
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error('the upstream timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      if (body instanceof Readable) {
+        body.on('error', (err) => req.destroy(err));
+        body.pipe(req);
+      } else {
+        req.end(body);
+      }
+    });
   }
 
   /** The service's own error format (as its SDKs parse it). */
