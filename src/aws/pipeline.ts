@@ -130,7 +130,8 @@ export class AwsPipeline {
       throw err;
     }
     // The access log (debug level): who called what and how it ended; ids only, never a secret.
-    this.ctx.logger.debug(
+    // Checked first: the line's object is not built on every call at the usual levels.
+    if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(
       {
         requestId,
         service: service.signingName,

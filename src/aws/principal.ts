@@ -66,6 +66,28 @@ export interface CredentialProvider {
   lookup(accessKeyId: string): Credential | undefined;
 }
 
+/** `arn:aws:iam::<account>:user<path><name>` (or role): an IAM user's or role's ARN. */
+export function iamArn(accountId: string, kind: 'user' | 'role', path: string, name: string): string {
+  return `arn:aws:iam::${accountId}:${kind}${path}${name}`;
+}
+
+export const accountRootArn = (accountId: string): string => `arn:aws:iam::${accountId}:root`;
+
+/** The role a session was issued for. */
+export const issuerRoleArn = (p: AssumedRolePrincipal): string => iamArn(p.accountId, 'role', p.rolePath, p.roleName);
+
+/** The ARN a principal acts as: in records (userIdentity.arn), policies and AccessDenied messages. */
+export function principalArn(p: Principal): string {
+  switch (p.type) {
+    case 'Root':
+      return accountRootArn(p.accountId);
+    case 'IAMUser':
+      return iamArn(p.accountId, 'user', p.path, p.userName);
+    case 'AssumedRole':
+      return `arn:aws:sts::${p.accountId}:assumed-role/${p.roleName}/${p.sessionName}`;
+  }
+}
+
 /** The name LookupEvents' `Username` attribute matches for a principal (reference §2.13). */
 export function lookupUsername(p: Principal): string {
   switch (p.type) {

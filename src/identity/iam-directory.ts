@@ -9,7 +9,7 @@
  * Names are unique per account regardless of case (AWS's rule): maps are keyed by lower case.
  * Methods check what AWS checks and throw IAM's errors (iam-errors.ts).
  */
-import type { Credential, IamUserPrincipal, Principal } from '../aws/principal.js';
+import { iamArn, type Credential, type IamUserPrincipal, type Principal } from '../aws/principal.js';
 import type { PolicyDocument } from '../policy/document.js';
 import type { SqliteDatabase } from '../store/sqlite/database.js';
 import type { Staged } from '../trails/registry.js';
@@ -37,11 +37,6 @@ interface InlinePolicy {
 
 export const ACCESS_KEYS_PER_USER = 2;
 export const DEFAULT_MAX_SESSION_DURATION = 3600;
-
-/** `arn:aws:iam::<account>:user<path><name>` (or role). */
-export function iamArn(accountId: string, kind: EntityKind, path: string, name: string): string {
-  return `arn:aws:iam::${accountId}:${kind}${path}${name}`;
-}
 
 export const userArn = (u: IamUser) => iamArn(u.accountId, 'user', u.path, u.userName);
 export const roleArn = (r: IamRole) => iamArn(r.accountId, 'role', r.path, r.roleName);

@@ -194,3 +194,21 @@ export interface ObjectStore {
 
   close(): Promise<void>;
 }
+
+/**
+ * A bucket's policy text, or undefined when it has none; with `missingBucket: 'none'` a bucket
+ * that does not exist counts as one without a policy (authorization), else it is an error.
+ */
+export async function bucketPolicyText(
+  objects: Pick<ObjectStore, 'getBucketPolicy'>,
+  bucket: string,
+  opts: { missingBucket: 'none' | 'error' },
+): Promise<string | undefined> {
+  try {
+    return await objects.getBucketPolicy(bucket);
+  } catch (e) {
+    if (!(e instanceof ObjectStoreError)) throw e;
+    if (e.code === 'NoSuchBucketPolicy' || (e.code === 'NoSuchBucket' && opts.missingBucket === 'none')) return undefined;
+    throw e;
+  }
+}

@@ -6,31 +6,13 @@
  * (`aws:PrincipalArn`, `aws:SourceIp`, `aws:CurrentTime`, ...) every request carries, and AWS's
  * wording for a denial. Pure: reading policies is the Authorizer's business (authorizer.ts).
  */
-import type { AssumedRolePrincipal, Principal } from '../aws/principal.js';
+import { accountRootArn, issuerRoleArn, principalArn, type Principal } from '../aws/principal.js';
 import type { PolicyDocument } from './document.js';
 import { evaluatePolicy, type ContextValue, type PolicyRequest } from './evaluate.js';
 
 /** Where the caller's identity-based policies come from (the IAM directory). */
 export interface IdentityPolicySource {
   identityPolicies(p: Principal): readonly PolicyDocument[];
-}
-
-export const accountRootArn = (accountId: string): string => `arn:aws:iam::${accountId}:root`;
-
-export function roleArn(p: AssumedRolePrincipal): string {
-  return `arn:aws:iam::${p.accountId}:role${p.rolePath}${p.roleName}`;
-}
-
-/** The caller's ARN as AWS names it in error messages and `aws:PrincipalArn`'s sibling keys. */
-export function principalArn(p: Principal): string {
-  switch (p.type) {
-    case 'Root':
-      return accountRootArn(p.accountId);
-    case 'IAMUser':
-      return `arn:aws:iam::${p.accountId}:user${p.path}${p.userName}`;
-    case 'AssumedRole':
-      return `arn:aws:sts::${p.accountId}:assumed-role/${p.roleName}/${p.sessionName}`;
-  }
 }
 
 /**
@@ -41,7 +23,7 @@ export function principalArn(p: Principal): string {
  */
 function principalIds(p: Principal, account: boolean): string[] {
   const ids = [principalArn(p)];
-  if (p.type === 'AssumedRole') ids.push(roleArn(p));
+  if (p.type === 'AssumedRole') ids.push(issuerRoleArn(p));
   if (account && p.type !== 'Root') ids.push(accountRootArn(p.accountId));
   return ids;
 }
@@ -63,7 +45,7 @@ function principalKeys(p: Principal): Record<string, ContextValue> {
     case 'IAMUser':
       return { 'aws:PrincipalType': 'User', 'aws:userid': p.userId, 'aws:username': p.userName, 'aws:PrincipalArn': principalArn(p) };
     case 'AssumedRole':
-      return { 'aws:PrincipalType': 'AssumedRole', 'aws:userid': `${p.roleId}:${p.sessionName}`, 'aws:PrincipalArn': roleArn(p) };
+      return { 'aws:PrincipalType': 'AssumedRole', 'aws:userid': `${p.roleId}:${p.sessionName}`, 'aws:PrincipalArn': issuerRoleArn(p) };
   }
 }
 

@@ -10,7 +10,7 @@ import { CommonErrors } from '../aws/errors.js';
 import type { Principal } from '../aws/principal.js';
 import type { AccessRequest } from '../aws/service.js';
 import type { Clock } from '../lib/clock.js';
-import { ObjectStoreError, type ObjectStore } from '../objects/object-store.js';
+import { bucketPolicyText, type ObjectStore } from '../objects/object-store.js';
 import { decide, denialMessage, globalContext, type CallFacts, type IdentityPolicySource } from './authorize.js';
 import { parsePolicyDocument, type PolicyDocument } from './document.js';
 
@@ -53,14 +53,9 @@ export class Authorizer {
   }
 
   private async bucketPolicy(bucket: string): Promise<PolicyDocument | undefined> {
-    let text: string;
-    try {
-      text = await this.deps.objects.getBucketPolicy(bucket);
-    } catch (e) {
-      // No policy, or no bucket (yet): nothing but identity policies decides.
-      if (e instanceof ObjectStoreError && (e.code === 'NoSuchBucketPolicy' || e.code === 'NoSuchBucket')) return undefined;
-      throw e;
-    }
+    // No policy, or no bucket (yet): nothing but identity policies decides.
+    const text = await bucketPolicyText(this.deps.objects, bucket, { missingBucket: 'none' });
+    if (text === undefined) return undefined;
     if (this.parsed.has(text)) return this.parsed.get(text);
     // PutBucketPolicy stored only valid policies; one that no longer parses grants nothing.
     const result = parsePolicyDocument(text, { principal: 'required' });

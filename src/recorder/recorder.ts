@@ -5,7 +5,7 @@
  * requestParameters/responseElements (omitted beyond).
  */
 import type { Principal, SessionAttributes } from '../aws/principal.js';
-import { lookupUsername } from '../aws/principal.js';
+import { issuerRoleArn, lookupUsername, principalArn } from '../aws/principal.js';
 import type { LookupResource, NewEvent } from '../store/event-log.js';
 import type { CloudTrailRecord, RecordResource, UserIdentity } from './record.js';
 
@@ -44,7 +44,7 @@ export function userIdentityOf(p: Principal): UserIdentity {
       return {
         type: 'Root',
         principalId: p.accountId,
-        arn: `arn:aws:iam::${p.accountId}:root`,
+        arn: principalArn(p),
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         ...(p.accountAlias ? { userName: p.accountAlias } : {}),
@@ -54,7 +54,7 @@ export function userIdentityOf(p: Principal): UserIdentity {
       return {
         type: 'IAMUser',
         principalId: p.userId,
-        arn: `arn:aws:iam::${p.accountId}:user${p.path}${p.userName}`,
+        arn: principalArn(p),
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         userName: p.userName,
@@ -64,14 +64,14 @@ export function userIdentityOf(p: Principal): UserIdentity {
       return {
         type: 'AssumedRole',
         principalId: `${p.roleId}:${p.sessionName}`,
-        arn: `arn:aws:sts::${p.accountId}:assumed-role/${p.roleName}/${p.sessionName}`,
+        arn: principalArn(p),
         accountId: p.accountId,
         accessKeyId: p.accessKeyId,
         sessionContext: {
           sessionIssuer: {
             type: 'Role',
             principalId: p.roleId,
-            arn: `arn:aws:iam::${p.accountId}:role${p.rolePath}${p.roleName}`,
+            arn: issuerRoleArn(p),
             accountId: p.accountId,
             userName: p.roleName,
           },

@@ -4,22 +4,13 @@
  * `[prefix/]AWSLogs/<account>/`. CreateTrail/UpdateTrail turn a failure into their API errors;
  * delivery turns it into GetTrailStatus's LatestDeliveryError (S3's error code).
  */
-import { ObjectStoreError, type ObjectStore } from '../objects/object-store.js';
+import { bucketPolicyText, type ObjectStore } from '../objects/object-store.js';
 import { cloudTrailCanDeliver, type DeliveryTarget } from './bucket-policy.js';
 
 export type DestinationProblem = 'NoSuchBucket' | 'AccessDenied';
 
-async function bucketPolicy(objects: ObjectStore, bucket: string): Promise<string | undefined> {
-  try {
-    return await objects.getBucketPolicy(bucket);
-  } catch (e) {
-    if (e instanceof ObjectStoreError && e.code === 'NoSuchBucketPolicy') return undefined;
-    throw e;
-  }
-}
-
 /** undefined when delivery may proceed. */
 export async function destinationProblem(objects: ObjectStore, target: DeliveryTarget): Promise<DestinationProblem | undefined> {
   if (!(await objects.headBucket(target.bucket))) return 'NoSuchBucket';
-  return cloudTrailCanDeliver(await bucketPolicy(objects, target.bucket), target) ? undefined : 'AccessDenied';
+  return cloudTrailCanDeliver(await bucketPolicyText(objects, target.bucket, { missingBucket: 'error' }), target) ? undefined : 'AccessDenied';
 }

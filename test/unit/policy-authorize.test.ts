@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AssumedRolePrincipal, IamUserPrincipal, Principal, RootPrincipal } from '../../src/aws/principal.js';
+import { principalArn, type AssumedRolePrincipal, type IamUserPrincipal, type Principal, type RootPrincipal } from '../../src/aws/principal.js';
 import { AwsError } from '../../src/aws/errors.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { ObjectStoreError } from '../../src/objects/object-store.js';
@@ -8,7 +8,6 @@ import {
   decide,
   denialMessage,
   globalContext,
-  principalArn,
   type CallFacts,
   type Decision,
   type DecisionInput,

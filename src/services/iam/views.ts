@@ -6,7 +6,8 @@
 import type { ResourceRefs } from '../../aws/json-service.js';
 import type { AccessRequest, OperationContext } from '../../aws/service.js';
 import type { Staged } from '../../trails/registry.js';
-import { iamArn, roleArn, userArn, type IamRole, type IamUser } from '../../identity/iam-directory.js';
+import { roleArn, userArn, type IamRole, type IamUser } from '../../identity/iam-directory.js';
+import { iamArn } from '../../aws/principal.js';
 import { IamErrors, type EntityKind } from '../../identity/iam-errors.js';
 import type { Role, User } from './generated/model.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Principal } from '../../aws/principal.js';
 import type { QueryOperation } from '../../aws/query-service.js';
-import { principalArn } from '../../policy/authorize.js';
+import { principalArn } from '../../aws/principal.js';
 import type { GetCallerIdentityRequest, GetCallerIdentityResponse } from './generated/model.js';
 
 /** AWS's `UserId`: the account for root, the user's id, or `<role id>:<session name>`. */

@@ -7,7 +7,7 @@
  * `sts:AssumeRole` on the role too. Pure: the handler gathers the policies.
  */
 import type { Principal } from '../../aws/principal.js';
-import { accountRootArn, principalArn, roleArn } from '../../policy/authorize.js';
+import { accountRootArn, issuerRoleArn, principalArn } from '../../aws/principal.js';
 import type { PolicyDocument } from '../../policy/document.js';
 import { evaluatePolicy, type ContextValue, type PolicyRequest } from '../../policy/evaluate.js';
 
@@ -30,7 +30,7 @@ export interface TrustQuestion {
 
 /** The ARNs a trust policy may name to mean this caller itself. */
 function callerIds(p: Principal): string[] {
-  return p.type === 'AssumedRole' ? [principalArn(p), roleArn(p)] : [principalArn(p)];
+  return p.type === 'AssumedRole' ? [principalArn(p), issuerRoleArn(p)] : [principalArn(p)];
 }
 
 /** Trust policy statements have no Resource: each one is about the role that holds it. */
