@@ -67,6 +67,8 @@ const schema = z
     upstreamAccessKeyId: z.string().min(1).default('test'),
     upstreamSecretAccessKey: z.string().min(1).default('test'),
     upstreamTimeoutSeconds: z.coerce.number().positive().default(30),
+    // AWS signs console users out after 12 hours.
+    consoleSessionSeconds: z.coerce.number().int().min(60).max(43_200).default(43_200),
   })
   .strict()
   .refine((c) => (c.rootAccessKeyId === undefined) === (c.rootSecretAccessKey === undefined), {
@@ -113,6 +115,7 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   upstreamAccessKeyId: 'OPENTRAIL_UPSTREAM_ACCESS_KEY_ID',
   upstreamSecretAccessKey: 'OPENTRAIL_UPSTREAM_SECRET_ACCESS_KEY',
   upstreamTimeoutSeconds: 'OPENTRAIL_UPSTREAM_TIMEOUT_SECONDS',
+  consoleSessionSeconds: 'OPENTRAIL_CONSOLE_SESSION_SECONDS',
 };
 
 export class ConfigError extends Error {}
