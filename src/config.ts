@@ -1,8 +1,10 @@
 /**
  * The one place configuration is read (DESIGN: no other module touches process.env). Every
- * option has a flag, an `OPENTRAIL_*` variable and a default; flags win over the environment.
- * The result is validated by one zod schema and frozen.
+ * option has a flag, an `OPENTRAIL_*` variable, a key in the optional JSON config file
+ * (`--config`, OPENTRAIL_CONFIG) and a default; flags win over the environment, the environment
+ * over the file. The result is validated by one zod schema and frozen.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Commercial AWS regions accepted in credential scopes unless configured otherwise. */
@@ -30,6 +32,42 @@ const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
   return z.NEVER;
 });
+
+/**
+ * One upstream of the recording gateway: where a service's calls go, and the key pair they are
+ * re-signed with there (unset: the `upstreamAccessKeyId`/`upstreamSecretAccessKey` pair).
+ */
+export interface Upstream {
+  service: string;
+  url: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+const SERVICE_NAME = /^[a-z0-9-]+$/;
+const ENTRY_HINT = 'must be service=URL, e.g. dynamodb=http://127.0.0.1:5000';
+
+const upstreamWithKeys = z
+  .object({ url: z.string().url(), accessKeyId: z.string().min(1).optional(), secretAccessKey: z.string().min(1).optional() })
+  .strict()
+  .refine((u) => (u.accessKeyId === undefined) === (u.secretAccessKey === undefined), {
+    message: 'accessKeyId and secretAccessKey must be given together',
+  });
+
+/**
+ * `service=URL` entries (flags, environment: a comma-separated list or repeated `--upstream`), or
+ * in the config file an object `{"s3": "http://…", "dynamodb": {"url": …, "accessKeyId": …,
+ * "secretAccessKey": …}}` — the only place a per-upstream secret can be given.
+ */
+const upstreams = z.union([
+  csv.pipe(z.array(z.string().regex(/^[a-z0-9-]+=https?:\/\/\S+$/, ENTRY_HINT))).transform((entries) =>
+    entries.map((e): Upstream => ({ service: e.slice(0, e.indexOf('=')), url: e.slice(e.indexOf('=') + 1) })),
+  ),
+  z.record(z.string().regex(SERVICE_NAME, 'service names are lower-case letters, digits and -'), z.union([z.string().url(), upstreamWithKeys])).transform(
+    (byService) =>
+      Object.entries(byService).map(([service, u]): Upstream => (typeof u === 'string' ? { service, url: u } : { service, ...u })),
+  ),
+]);
 
 const schema = z
   .object({
@@ -61,9 +99,7 @@ const schema = z
     deliveryMaxBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     digestKeyRotationDays: z.coerce.number().positive().default(30),
     digestIntervalSeconds: z.coerce.number().min(1).max(86_400).default(3600),
-    upstreams: csv
-      .pipe(z.array(z.string().regex(/^[a-z0-9-]+=https?:\/\/\S+$/, 'must be service=URL, e.g. dynamodb=http://127.0.0.1:5000')))
-      .default([]),
+    upstreams: upstreams.default([]),
     upstreamAccessKeyId: z.string().min(1).default('test'),
     upstreamSecretAccessKey: z.string().min(1).default('test'),
     upstreamTimeoutSeconds: z.coerce.number().positive().default(30),
@@ -120,23 +156,61 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
 
 export class ConfigError extends Error {}
 
+/** The JSON config file, when a `--config` flag or OPENTRAIL_CONFIG names one. */
+export const CONFIG_FILE_ENV = 'OPENTRAIL_CONFIG';
+
+/** The keys of a config file: the options' names as in ENV_NAMES (a JSON object). */
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: cannot read ${file} as JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Invalid configuration: ${file} must hold a JSON object of options`);
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(k in ENV_NAMES));
+  if (unknown.length > 0) throw new ConfigError(`Invalid configuration: ${file} has unknown options: ${unknown.join(', ')}`);
+  return parsed as Record<string, unknown>;
+}
+
 /**
- * Builds the configuration from flags (already parsed by the CLI) over environment variables.
- * Throws ConfigError naming every bad option; secret values are never echoed.
+ * A union's own message ("Invalid input") says nothing; the branch that had the right type
+ * knows what was wrong (e.g. "must be service=URL").
  */
-export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+function issueMessage(issue: z.ZodIssue): string {
+  if (issue.code !== 'invalid_union') return issue.message;
+  const fitting = issue.unionErrors.find((e) => e.issues[0] && !wrongType(e.issues[0], issue.path.length));
+  return fitting?.issues[0] ? issueMessage(fitting.issues[0]) : issue.message;
+}
+
+/** True when the value itself (at path depth `depth`) had none of the types a branch takes. */
+function wrongType(issue: z.ZodIssue, depth: number): boolean {
+  if (issue.path.length !== depth) return false;
+  if (issue.code === 'invalid_type') return true;
+  return issue.code === 'invalid_union' && issue.unionErrors.every((e) => e.issues[0] !== undefined && wrongType(e.issues[0], depth));
+}
+
+/**
+ * Builds the configuration from flags (already parsed by the CLI) over environment variables over
+ * the config file. Throws ConfigError naming every bad option; secret values are never echoed.
+ */
+export function loadConfig(flags: ConfigInput & { config?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const configFile = flags.config ?? env[CONFIG_FILE_ENV];
+  const fromFile = configFile ? readConfigFile(configFile) : {};
   const merged: Record<string, unknown> = {};
   for (const [key, envName] of Object.entries(ENV_NAMES)) {
-    const flag = flags[key as keyof ConfigInput];
-    const value = flag !== undefined ? flag : env[envName];
-    if (value !== undefined && value !== '') merged[key] = value;
+    // An empty flag or variable counts as not given: the next source decides.
+    const value = [flags[key as keyof ConfigInput], env[envName], fromFile[key]].find((v) => v !== undefined && v !== '');
+    if (value !== undefined) merged[key] = value;
   }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const key = i.path[0];
       const where = typeof key === 'string' ? `${key} (${ENV_NAMES[key as keyof typeof ENV_NAMES]})` : 'config';
-      return `${where}: ${i.message}`;
+      return `${where}: ${issueMessage(i)}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ConfigError, ENV_NAMES, loadConfig, type ConfigInput } from '../config.js';
+import { CONFIG_FILE_ENV, ConfigError, ENV_NAMES, loadConfig, type ConfigInput } from '../config.js';
 import { startApp } from '../app.js';
 import { usageLines } from '../identity/bootstrap.js';
 import { bucketPolicyCommand, type BucketPolicyOptions } from './bucket-policy.js';
@@ -48,8 +48,12 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
 ];
 
 async function serve(flags: Record<string, unknown>): Promise<void> {
-  const input: ConfigInput = {};
+  const input: ConfigInput & { config?: string } = {};
   for (const [key] of SERVE_FLAGS) if (flags[key] !== undefined) input[key] = flags[key];
+  // `--upstream s3=URL` may be repeated; it adds to a `--upstreams` list.
+  const repeated = flags.upstream as string[] | undefined;
+  if (repeated) input.upstreams = [...(typeof input.upstreams === 'string' ? input.upstreams.split(',') : []), ...repeated];
+  if (typeof flags.config === 'string') input.config = flags.config;
   const config = loadConfig(input);
   const app = await startApp(config);
   const out = process.stdout;
@@ -85,6 +89,12 @@ export function buildProgram(): Command {
   for (const [key, flag, description] of SERVE_FLAGS) {
     cmd.addOption(new Option(flag, `${description} (env ${ENV_NAMES[key]})`));
   }
+  cmd.addOption(
+    new Option('--upstream <service=URL>', 'recording gateway: one upstream, e.g. --upstream s3=http://127.0.0.1:9000; repeatable, adds to --upstreams').argParser(
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    ),
+  );
+  cmd.addOption(new Option('--config <file>', `JSON file of options (keys as in the README's table); flags and environment win over it (env ${CONFIG_FILE_ENV})`));
   cmd.action(async (opts: Record<string, unknown>) => serve(opts));
   program
     .command('bucket-policy')

@@ -49,18 +49,29 @@ const CHUNKED_FRAMING = new Set(['x-amz-decoded-content-length', 'x-amz-trailer'
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** `service=URL` entries (config `upstreams`) by service name. */
-export function parseUpstreams(entries: readonly string[]): Map<string, URL> {
-  const out = new Map<string, URL>();
-  for (const entry of entries) {
-    const at = entry.indexOf('=');
-    out.set(entry.slice(0, at), new URL(entry.slice(at + 1)));
+/** Where one service's calls go, and the key pair they are re-signed with there. */
+export interface UpstreamTarget {
+  url: URL;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Configured upstreams by service name; one without its own key pair gets the shared one. */
+export function parseUpstreams(config: Pick<Config, 'upstreams' | 'upstreamAccessKeyId' | 'upstreamSecretAccessKey'>): Map<string, UpstreamTarget> {
+  const out = new Map<string, UpstreamTarget>();
+  for (const u of config.upstreams) {
+    out.set(u.service, {
+      url: new URL(u.url),
+      credentials: {
+        accessKeyId: u.accessKeyId ?? config.upstreamAccessKeyId,
+        secretAccessKey: u.secretAccessKey ?? config.upstreamSecretAccessKey,
+      },
+    });
   }
   return out;
 }
 
 export class Gateway {
-  private readonly upstreams: Map<string, URL>;
+  private readonly upstreams: Map<string, UpstreamTarget>;
   private readonly services = new Map<string, GatewayService>();
   private readonly agents: Agents;
 
@@ -68,7 +79,7 @@ export class Gateway {
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
-    this.upstreams = parseUpstreams(config.upstreams);
+    this.upstreams = parseUpstreams(config);
     this.agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   }
 
@@ -83,7 +94,7 @@ export class Gateway {
     if (!s) {
       const upstream = this.upstreams.get(service) ?? this.upstreams.get('default');
       if (!upstream) return undefined;
-      s = new GatewayService(service, upstream, this.agents, this.config, this.logger);
+      s = new GatewayService(service, upstream.url, upstream.credentials, this.agents, this.config, this.logger);
       this.services.set(service, s);
     }
     return s;
@@ -118,6 +129,7 @@ class GatewayService implements AwsService {
   constructor(
     readonly signingName: string,
     private readonly upstream: URL,
+    private readonly credentials: UpstreamTarget['credentials'],
     private readonly agents: Agents,
     private readonly config: Config,
     private readonly logger: Logger,
@@ -203,7 +215,7 @@ class GatewayService implements AwsService {
       else delete headers['content-encoding'];
     }
     const signer = new SignatureV4({
-      credentials: { accessKeyId: this.config.upstreamAccessKeyId, secretAccessKey: this.config.upstreamSecretAccessKey },
+      credentials: this.credentials,
       region,
       service: this.signingName,
       sha256: Hash.bind(null, 'sha256'),

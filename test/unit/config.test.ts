@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, DEFAULT_REGIONS, loadConfig } from '../../src/config.js';
 import { parseUpstreams } from '../../src/gateway/proxy.js';
 
@@ -49,9 +52,15 @@ test('bad values name the option and its variable, and never echo secrets', () =
 
 test('upstreams: service=URL entries from a flag or OPENTRAIL_UPSTREAMS; a malformed one is named', () => {
   const c = loadConfig({}, { OPENTRAIL_UPSTREAMS: 'dynamodb=http://127.0.0.1:5000, default=http://127.0.0.1:4566' });
-  assert.deepEqual(c.upstreams, ['dynamodb=http://127.0.0.1:5000', 'default=http://127.0.0.1:4566']);
-  assert.deepEqual([...parseUpstreams(c.upstreams).keys()], ['dynamodb', 'default']);
-  assert.equal(parseUpstreams(c.upstreams).get('default')?.origin, 'http://127.0.0.1:4566');
+  assert.deepEqual(c.upstreams, [
+    { service: 'dynamodb', url: 'http://127.0.0.1:5000' },
+    { service: 'default', url: 'http://127.0.0.1:4566' },
+  ]);
+  const targets = parseUpstreams(c);
+  assert.deepEqual([...targets.keys()], ['dynamodb', 'default']);
+  assert.equal(targets.get('default')?.url.origin, 'http://127.0.0.1:4566');
+  // Without a pair of its own, an upstream is signed for with the shared one.
+  assert.deepEqual(targets.get('default')?.credentials, { accessKeyId: 'test', secretAccessKey: 'test' });
   assert.deepEqual(loadConfig({}, {}).upstreams, []);
   assert.equal(loadConfig({}, {}).upstreamTimeoutSeconds, 30);
   assert.throws(() => loadConfig({ upstreams: 'dynamodb:5000' }, {}), /upstreams \(OPENTRAIL_UPSTREAMS\): must be service=URL/);
@@ -59,4 +68,44 @@ test('upstreams: service=URL entries from a flag or OPENTRAIL_UPSTREAMS; a malfo
     () => loadConfig({}, { OPENTRAIL_UPSTREAM_TIMEOUT_SECONDS: '-1' }),
     /upstreamTimeoutSeconds/,
   );
+});
+
+test('config file: options as JSON under flags and environment; upstreams there may carry their own key pair', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'opentrail-config-'));
+  const file = join(dir, 'opentrail.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      port: 4700,
+      logLevel: 'debug',
+      upstreams: { s3: 'http://127.0.0.1:9000', dynamodb: { url: 'http://127.0.0.1:8000', accessKeyId: 'DDBKEY', secretAccessKey: 'ddb-secret-value' } },
+      upstreamAccessKeyId: 'shared',
+      upstreamSecretAccessKey: 'shared-secret',
+    }),
+  );
+  try {
+    const c = loadConfig({ config: file }, { OPENTRAIL_LOG_LEVEL: 'warn' });
+    assert.equal(c.port, 4700);
+    assert.equal(c.logLevel, 'warn', 'the environment wins over the file');
+    assert.equal(loadConfig({ config: file, port: '4800' }, {}).port, 4800, 'a flag wins over the file');
+    assert.equal(loadConfig({}, { OPENTRAIL_CONFIG: file }).port, 4700, 'OPENTRAIL_CONFIG names the file too');
+    const targets = parseUpstreams(c);
+    assert.deepEqual(targets.get('s3')?.credentials, { accessKeyId: 'shared', secretAccessKey: 'shared-secret' });
+    assert.deepEqual(targets.get('dynamodb')?.credentials, { accessKeyId: 'DDBKEY', secretAccessKey: 'ddb-secret-value' });
+    assert.equal(targets.get('dynamodb')?.url.port, '8000');
+
+    writeFileSync(file, JSON.stringify({ upstreams: { s3: { url: 'http://127.0.0.1:9000', accessKeyId: 'ONLYKEY' } } }));
+    assert.throws(() => loadConfig({ config: file }, {}), /upstreams \(OPENTRAIL_UPSTREAMS\): accessKeyId and secretAccessKey must be given together/);
+    writeFileSync(file, JSON.stringify({ upstreams: { S3: 'http://127.0.0.1:9000' } }));
+    assert.throws(() => loadConfig({ config: file }, {}), /service names are lower-case/);
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    assert.throws(() => loadConfig({ config: file }, {}), (e: Error) => e instanceof ConfigError && /unknown options: prot/.test(e.message));
+    writeFileSync(file, JSON.stringify({ rootSecretAccessKey: 'file-held-secret-value' }));
+    assert.throws(() => loadConfig({ config: file }, {}), (e: Error) => /set together/.test(e.message) && !e.message.includes('file-held-secret-value'));
+    writeFileSync(file, '{ not json');
+    assert.throws(() => loadConfig({ config: file }, {}), /cannot read .* as JSON/);
+    assert.throws(() => loadConfig({ config: join(dir, 'missing.json') }, {}), ConfigError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
