@@ -33,6 +33,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { DigestRows } from './delivery/digest-rows.js';
 import { SigningKeys } from './delivery/signing-keys.js';
 import { Gateway } from './gateway/proxy.js';
+import { ConsoleServer } from './console/server.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -115,12 +116,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // S3 last: it answers the unsigned requests no other service claims.
   const gateway = new Gateway(config, logger);
   const pipeline = new AwsPipeline(context, [createCloudTrailService(), createIamService(), createStsService(), createS3Service()], gateway);
+  const consoleServer = new ConsoleServer(context, pipeline);
   const server = createEdge(pipeline, {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     clock,
     ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
-  });
+  }, consoleServer);
   const address = await listen(server, config.port, config.host);
   const purger = new RetentionPurger(eventLog, clock, config.retentionDays, logger);
   purger.start();
@@ -147,6 +149,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         server.closeIdleConnections();
       });
       await gateway.close();
+      await consoleServer.close();
       await purger.stop();
       await delivery.stop();
       await eventLog.close();

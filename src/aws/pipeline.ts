@@ -1,13 +1,16 @@
 /**
- * The request pipeline every AWS call goes through: route → authenticate (SigV4) → invoke the
- * service → record → answer. The response leaves only after the call's record is committed
- * (DESIGN invariant 1); an unauthenticated request is answered without a record. Anything
- * unexpected becomes a 500 InternalFailure that leaks nothing and is logged with the request id.
+ * The request pipeline every AWS call goes through: route → authenticate (SigV4, or for a web
+ * console call its session: handleAs) → invoke the service → record → answer. The response
+ * leaves only after the call's record is committed (DESIGN invariant 1); an unauthenticated
+ * request is answered without a record. Anything unexpected becomes a 500 InternalFailure that
+ * leaks nothing and is logged with the request id.
  */
 import { Readable } from 'node:stream';
 import { AwsError, CommonErrors } from './errors.js';
-import type { AwsService, ConnectionInfo, HttpResponse, ServiceContext } from './service.js';
-import { readScope, verifySigV4, type RawRequest } from './sigv4/index.js';
+import type { AccessRequest, AwsService, ConnectionInfo, HttpResponse, ServiceContext } from './service.js';
+import { readScope, verifySigV4, type RawRequest, type Verified } from './sigv4/index.js';
+import type { Credential, Principal } from './principal.js';
+import { formatIsoBasic } from './sigv4/time.js';
 import { buildEvent } from '../recorder/recorder.js';
 import { uuid } from '../lib/ids.js';
 import { firstHeader } from './headers.js';
@@ -39,13 +42,54 @@ export class AwsPipeline {
 
   async handle(raw: RawRequest, conn: ConnectionInfo): Promise<HttpResponse> {
     const requestId = uuid();
+    return this.answer(raw, requestId, undefined, () => this.route(raw, conn, requestId));
+  }
+
+  /** True for the services OpenTrail itself serves (not the gateway's upstreams). */
+  serves(signingName: string): boolean {
+    return this.bySigningName.has(signingName);
+  }
+
+  /**
+   * A web console call (src/console/): authenticated by the console session instead of a
+   * signature, then authorized, invoked and recorded exactly as a signed call with `credential`
+   * for `service` (one `serves` names) in `region`. The body is the buffered `raw.body`.
+   */
+  async handleAs(raw: RawRequest, conn: ConnectionInfo, as: { credential: Credential; service: string; region: string }): Promise<HttpResponse> {
+    const requestId = uuid();
+    const service = this.bySigningName.get(as.service);
+    if (!service) throw new Error(`not a built-in service: ${as.service}`);
+    const verified: Verified = {
+      credential: as.credential,
+      scope: { accessKeyId: as.credential.accessKeyId, date: formatIsoBasic(this.ctx.clock.now()).slice(0, 8), region: as.region, service: as.service },
+      presigned: false,
+      payload: { kind: 'verified' },
+    };
+    return this.answer(raw, requestId, service, () => this.run(service, raw, verified, conn, requestId));
+  }
+
+  /**
+   * Decides one request for `principal` as a call from `conn` in `region` would be decided,
+   * outside any call (the console's dashboard figures, which are not recorded).
+   */
+  authorize(principal: Principal, conn: ConnectionInfo, region: string, request: AccessRequest): Promise<void> {
+    return this.authorizerFor(principal, conn, region)(request);
+  }
+
+  /** Runs `work`; an AwsError becomes the service's error answer, anything else a logged 500. */
+  private async answer(raw: RawRequest, requestId: string, service: AwsService | undefined, work: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const renderer = () => service ?? this.fallbackService(raw);
     try {
-      return await this.route(raw, conn, requestId);
+      return await work();
     } catch (e) {
-      if (e instanceof AwsError && !e.isFault) return this.fallbackService(raw).errorResponse(e, requestId);
+      if (e instanceof AwsError && !e.isFault) return renderer().errorResponse(e, requestId);
       this.ctx.logger.error({ err: e, requestId }, 'request failed unexpectedly');
-      return this.fallbackService(raw).errorResponse(CommonErrors.internalFailure(requestId), requestId);
+      return renderer().errorResponse(CommonErrors.internalFailure(requestId), requestId);
     }
+  }
+
+  private authorizerFor(principal: Principal, conn: ConnectionInfo, region: string): (request: AccessRequest) => Promise<void> {
+    return this.authorizer.forCall(principal, { sourceIp: conn.sourceIp, secureTransport: conn.tls !== undefined, region });
   }
 
   /**
@@ -86,6 +130,11 @@ export class AwsPipeline {
       regions: this.ctx.config.regions,
       s3PathRules: S3_STYLE_SERVICES.has(service.signingName),
     });
+    return this.run(service, raw, verified, conn, requestId);
+  }
+
+  /** Everything after authentication: invoke, record, commit, answer. */
+  private async run(service: AwsService, raw: RawRequest, verified: Verified, conn: ConnectionInfo, requestId: string): Promise<HttpResponse> {
     const principal = verified.credential.principal;
     const region = service.globalRegion ?? verified.scope.region;
     const context = {
@@ -94,7 +143,7 @@ export class AwsPipeline {
       accountId: principal.accountId,
       region,
       requestId,
-      authorize: this.authorizer.forCall(principal, { sourceIp: conn.sourceIp, secureTransport: conn.tls !== undefined, region }),
+      authorize: this.authorizerFor(principal, conn, region),
     };
     const { response, call } = await service.handle({ raw, verified, requestId, context, connection: conn });
     const userAgent = call.userAgent ?? firstHeader(raw, 'user-agent');

@@ -20,6 +20,8 @@ export interface SessionAttributes {
   /** ms since epoch when the session's credentials were issued. */
   createdAt: number;
   mfaAuthenticated: boolean;
+  /** A web console session: its calls are recorded with `sessionCredentialFromConsole: "true"`. */
+  fromConsole?: boolean;
 }
 
 export interface RootPrincipal extends PrincipalBase {

@@ -2,8 +2,9 @@
  * The node:http edge: reads the raw request body (refusing, and reading no further than, a body
  * over the configured limit) — or, for services that stream (S3 uploads), hands the unread body
  * over — collects connection facts (source IP, TLS) and hands the raw request to the AWS
- * pipeline. Streamed response bodies (GetObject) are piped with backpressure; a client that
- * disconnects just ends the stream. It never parses AWS semantics itself.
+ * pipeline (or, under `/console`, to the web console). Streamed response bodies (GetObject) are
+ * piped with backpressure; a client that disconnects just ends the stream. It never parses AWS
+ * semantics itself.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -27,9 +28,15 @@ export interface EdgeOptions {
   clock: Clock;
 }
 
-class BodyTooLarge extends Error {}
+/** The web console (src/console/): it answers every `/console` request; the edge only sends. */
+export interface ConsoleRoute {
+  claims(url: string): boolean;
+  handle(req: http.IncomingMessage, conn: ConnectionInfo): Promise<HttpResponse>;
+}
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+export class BodyTooLarge extends Error {}
+
+export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) return reject(new BodyTooLarge());
@@ -103,8 +110,15 @@ function connectionInfo(req: http.IncomingMessage, opts: EdgeOptions): Connectio
   return info;
 }
 
-export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions): http.Server {
+export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions, consoleRoute?: ConsoleRoute): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (consoleRoute?.claims(req.url ?? '/')) {
+      consoleRoute.handle(req, connectionInfo(req, opts)).then(
+        (response) => send(res, response, opts.clock.now()),
+        () => res.destroy(),
+      );
+      return;
+    }
     const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headersDistinct, body: new Uint8Array() };
     if (pipeline.streamsBody(raw)) {
       // The socket may fail while the service reads it; the service sees that as a failed read.

@@ -40,7 +40,8 @@ export interface CloudTrailRecord {
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
   additionalEventData?: Record<string, unknown>;
-  requestID: string;
+  /** Absent in console sign-in events. */
+  requestID?: string;
   eventID: string;
   readOnly?: boolean;
   resources?: RecordResource[];

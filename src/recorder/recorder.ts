@@ -27,8 +27,10 @@ export interface CallFacts {
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
   additionalEventData?: Record<string, unknown>;
-  error?: { code: string; message: string };
-  requestId: string;
+  /** A failed console sign-in has only a message (AWS records no errorCode for it). */
+  error?: { code?: string; message: string };
+  /** Absent: the record has no requestID (console sign-in events have none). */
+  requestId?: string;
   eventId: string;
   readOnly: boolean;
   resources: RecordResource[];
@@ -36,6 +38,8 @@ export interface CallFacts {
   managementEvent: boolean;
   apiVersion?: string;
   tlsDetails?: CloudTrailRecord['tlsDetails'];
+  /** Default `AwsApiCall`; console sign-in is `AwsConsoleSignIn`. */
+  eventType?: string;
 }
 
 export function userIdentityOf(p: Principal): UserIdentity {
@@ -123,6 +127,8 @@ function capObject(o: Record<string, unknown> | null): Record<string, unknown> |
 
 export function buildRecord(f: CallFacts): CloudTrailRecord {
   const small = (s: string) => truncateUtf8(s, SMALL_FIELD_BYTES);
+  // A console session's calls reach AWS through the console's proxy: no TLS details of their own.
+  const fromConsole = f.principal.type !== 'AssumedRole' && f.principal.session?.fromConsole === true;
   return {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentityOf(f.principal),
@@ -132,20 +138,22 @@ export function buildRecord(f: CallFacts): CloudTrailRecord {
     awsRegion: f.region,
     sourceIPAddress: f.sourceIPAddress,
     ...(f.userAgent !== undefined ? { userAgent: small(f.userAgent) } : {}),
-    ...(f.error ? { errorCode: small(f.error.code), errorMessage: small(f.error.message) } : {}),
+    ...(f.error?.code !== undefined ? { errorCode: small(f.error.code) } : {}),
+    ...(f.error ? { errorMessage: small(f.error.message) } : {}),
     requestParameters: capObject(f.requestParameters),
     responseElements: f.readOnly ? null : capObject(f.responseElements),
     ...(f.additionalEventData ? { additionalEventData: capAdditional(f.additionalEventData) } : {}),
-    requestID: small(f.requestId),
+    ...(f.requestId !== undefined ? { requestID: small(f.requestId) } : {}),
     eventID: f.eventId,
     readOnly: f.readOnly,
     ...(f.resources.length > 0 ? { resources: f.resources } : {}),
-    eventType: 'AwsApiCall',
+    eventType: f.eventType ?? 'AwsApiCall',
     ...(f.apiVersion ? { apiVersion: f.apiVersion } : {}),
     managementEvent: f.managementEvent,
     recipientAccountId: f.principal.accountId,
     eventCategory: f.managementEvent ? 'Management' : 'Data',
-    ...(f.tlsDetails ? { tlsDetails: f.tlsDetails } : {}),
+    ...(f.tlsDetails && !fromConsole ? { tlsDetails: f.tlsDetails } : {}),
+    ...(fromConsole ? { sessionCredentialFromConsole: 'true' as const } : {}),
   };
 }
 

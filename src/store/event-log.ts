@@ -105,6 +105,28 @@ export interface LookupPage {
   next?: LookupCursor;
 }
 
+/** Figures over one account's and region's event history (the console's dashboard). */
+export interface ActivityQuery {
+  accountId: string;
+  region: string;
+  category: 'management' | 'insight';
+  /** Inclusive bounds, ms since epoch. */
+  startTimeMs: number;
+  endTimeMs: number;
+  /** Events are counted per bucket of this length from startTimeMs. */
+  bucketMs: number;
+  /** How many event names and user names to rank. */
+  top: number;
+}
+
+export interface ActivitySummary {
+  /** Buckets that have events, oldest first; `errors` counts records with an errorCode. */
+  buckets: Array<{ startMs: number; events: number; errors: number }>;
+  /** Most frequent first, ties by name. */
+  topEventNames: Array<{ name: string; count: number }>;
+  topUsers: Array<{ name: string; count: number }>;
+}
+
 export interface EventLog {
   /**
    * Appends events; resolves only once they are durably committed (group commit: concurrent
@@ -120,6 +142,8 @@ export interface EventLog {
   readAfter(seq: number, limit: number): Promise<StoredEvent[]>;
   /** The same events as readAfter, as delivery reads them: records left unparsed. */
   entriesAfter(seq: number, limit: number): Promise<LogEntry[]>;
+  /** Per-bucket counts and the most frequent event and user names in a time range. */
+  summarize(query: ActivityQuery): Promise<ActivitySummary>;
   /** Deletes events older than `beforeMs`; resolves to how many were deleted. */
   purgeOlderThan(beforeMs: number): Promise<number>;
   /** Commits what is pending and releases the database. */

@@ -84,15 +84,17 @@ export function auditTrail(t: AuditedTrail, files: readonly LogFile[], calls: Re
       audit.records++;
       if (eventIds.has(r.eventID)) problem(`event ${r.eventID} (${r.eventName}) delivered twice`);
       eventIds.add(r.eventID);
-      timesSeen.set(r.requestID, (timesSeen.get(r.requestID) ?? 0) + 1);
+      // Only console sign-in records lack a requestID; these trails record API calls.
+      const requestId = r.requestID ?? '';
+      timesSeen.set(requestId, (timesSeen.get(requestId) ?? 0) + 1);
       if (region && r.awsRegion !== region) problem(`${r.awsRegion} record in ${file.key}`);
       const facts = factsOf(r);
       if (!t.takes(facts)) problem(`record it does not select: ${JSON.stringify(facts)}`);
-      const call = calls.get(r.requestID);
-      if (call && !sameFacts(call, facts)) problem(`record of ${r.requestID} says ${JSON.stringify(facts)}, the call was ${JSON.stringify(call)}`);
+      const call = calls.get(requestId);
+      if (call && !sameFacts(call, facts)) problem(`record of ${requestId} says ${JSON.stringify(facts)}, the call was ${JSON.stringify(call)}`);
       if (call && !logged(call)) problem(`${call.eventName} made while the trail was not logging delivered`);
       if (!call && isDeliveryRecord(r)) audit.deliveries.push(r);
-      else if (!call) audit.unacknowledged.add(r.requestID);
+      else if (!call) audit.unacknowledged.add(requestId);
     }
   }
   for (const [requestId, n] of timesSeen) if (n > 1) problem(`request ${requestId} delivered ${n} times`);

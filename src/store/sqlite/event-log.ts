@@ -5,9 +5,10 @@
  * and reads on this thread's own connection (WAL lets them run side by side). History lookups
  * and commit-order reads: event-reader.ts; retention: event-purge.ts; schema: migrations.ts.
  */
-import type { EventLog, LogEntry, LookupPage, LookupQuery, NewEvent, StoredEvent } from '../event-log.js';
+import type { ActivityQuery, ActivitySummary, EventLog, LogEntry, LookupPage, LookupQuery, NewEvent, StoredEvent } from '../event-log.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { EventReader } from './event-reader.js';
+import { EventSummary } from './event-summary.js';
 import { prepareEvents, type PreparedAppend } from './event-writer.js';
 import type { StateChange } from '../state-change.js';
 import { GroupCommit } from './group-commit.js';
@@ -37,6 +38,7 @@ export interface SqliteEventLogStats {
 
 export class SqliteEventLog implements EventLog {
   private readonly reader: EventReader;
+  private readonly summary: EventSummary;
   private readonly interner: Interner;
   private readonly writer: EventLogWriter;
   private readonly group: GroupCommit<PreparedAppend>;
@@ -60,6 +62,7 @@ export class SqliteEventLog implements EventLog {
     this.purgeChunkSize = options.purgeChunkSize ?? 5000;
     this.interner = new Interner(db);
     this.reader = new EventReader(db, this.interner);
+    this.summary = new EventSummary(db, this.interner);
     const writer = resolveWriter(db, options.writer);
     this.writer = writer;
     this.group = new GroupCommit(async (groups) => {
@@ -108,6 +111,10 @@ export class SqliteEventLog implements EventLog {
 
   entriesAfter(seq: number, limit: number): Promise<LogEntry[]> {
     return this.read(() => this.reader.entriesAfter(seq, limit));
+  }
+
+  summarize(query: ActivityQuery): Promise<ActivitySummary> {
+    return this.read(() => this.summary.summarize(query));
   }
 
   async purgeOlderThan(beforeMs: number): Promise<number> {
