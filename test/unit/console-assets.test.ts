@@ -4,8 +4,7 @@
  * tried again on the next request rather than a crash or a cached failure.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -14,6 +13,7 @@ import { createLogger } from '../../src/lib/logger.js';
 
 test('a build error is a logged 500, and the next request builds again', async () => {
   // Inside the repository, so `preact` resolves from its node_modules as the real sources do.
+  mkdirSync(join(process.cwd(), 'test-artifacts'), { recursive: true });
   const dir = mkdtempSync(join(process.cwd(), 'test-artifacts', 'console-web-'));
   let logged = '';
   const sink = new Writable({
