@@ -3,6 +3,7 @@
  * results. `--events` sizes the benchmarks that record events first (a quick run: `--events 100000`).
  */
 import { parseArgs } from 'node:util';
+import { consoleBench } from './console.js';
 import { deliveryBench } from './delivery.js';
 import { gatewayBench } from './gateway.js';
 import { ingestBench } from './ingest.js';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<void>> = {
   delivery: deliveryBench,
   validate: validateBench,
   gateway: gatewayBench,
+  console: consoleBench,
 };
 
 const { values, positionals: names } = parseArgs({ options: { events: { type: 'string' } }, allowPositionals: true });
