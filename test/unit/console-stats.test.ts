@@ -79,6 +79,13 @@ test('summarize: buckets from the start, errors, rankings with ties by name, one
   ]);
   const none = await log.summarize({ accountId: '999999999999', region: 'us-east-1', category: 'management', startTimeMs: 0, endTimeMs: T0 * 2, bucketMs: HOUR, top: 10 });
   assert.deepEqual(none, { buckets: [], topEventNames: [], topUsers: [] });
+
+  // Rows written before the `failed` column existed (NULL) are judged by their record, the same way.
+  const flagged = log.db.prepare('SELECT COUNT(*) FROM events WHERE failed = 1').pluck().get();
+  assert.equal(flagged, 2, 'errors are flagged when written');
+  log.db.prepare('UPDATE events SET failed = NULL').run();
+  const again = await log.summarize({ accountId: ACCOUNT, region: 'us-east-1', category: 'management', startTimeMs: T0, endTimeMs: T0 + 3 * HOUR, bucketMs: HOUR, top: 2 });
+  assert.deepEqual(again.buckets, summary.buckets);
   await log.close();
 });
 

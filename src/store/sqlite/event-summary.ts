@@ -3,9 +3,9 @@
  * bucket, and the most frequent event and user names, for one scope and time range. Each figure
  * is one forward range scan of the (scope, event_time) index — pinned with INDEXED BY, as
  * event-reader.ts does — grouped in SQLite, so only a few dozen rows come back however many
- * events the range holds. Errors are records with a top-level errorCode; a record is parsed only
- * when its text mentions one (CASE, unlike AND, does not evaluate the rest): parsing every record
- * would dominate the scan.
+ * events the range holds. Errors are records with a top-level errorCode, flagged in the `failed`
+ * column when written; only rows from before that column (NULL) are read from the record, and
+ * parsed only when its text mentions one (CASE, unlike AND, does not evaluate the rest).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivityQuery, ActivitySummary } from '../event-log.js';
@@ -16,7 +16,8 @@ const RANGE = 'FROM events INDEXED BY events_by_time WHERE scope = ? AND event_t
 
 /** Parameters: start, bucketMs, scope, start, end (bound numbers are REAL: the CAST floors). */
 const BUCKETS = `SELECT CAST((event_time - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS events,
-  SUM(CASE WHEN instr(record, '"errorCode":') = 0 THEN 0 ELSE json_extract(record, '$.errorCode') IS NOT NULL END) AS errors
+  SUM(CASE WHEN failed IS NOT NULL THEN failed WHEN instr(record, '"errorCode":') = 0 THEN 0
+    ELSE json_extract(record, '$.errorCode') IS NOT NULL END) AS errors
   ${RANGE} GROUP BY bucket ORDER BY bucket`;
 /** Parameters: scope, start, end, limit. */
 const TOP_NAMES = `SELECT s.value AS name, t.n AS count

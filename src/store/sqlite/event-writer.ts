@@ -28,6 +28,8 @@ export interface PreparedEvent {
   eventSource: string;
   readOnly: 0 | 1 | null;
   accessKeyId: string | null;
+  /** 1 when the record has an errorCode. */
+  failed: 0 | 1;
 }
 
 /** One append call: its events plus the state changes they record (one transaction). */
@@ -64,6 +66,7 @@ export function prepareEvents(events: readonly NewEvent[]): PreparedEvent[] {
       eventSource: rec.eventSource,
       readOnly: rec.readOnly === undefined ? null : rec.readOnly ? 1 : 0,
       accessKeyId: rec.userIdentity.accessKeyId ?? null,
+      failed: rec.errorCode === undefined ? 0 : 1,
     };
   });
 }
@@ -85,8 +88,8 @@ export class EventWriter {
     this.setLastSeq = db.prepare('UPDATE event_log_state SET last_seq = ? WHERE id = 1');
     this.insertEvent = db.prepare(
       `INSERT INTO events (seq, scope, event_time, event_id, name_key, source_key, read_only,
-         user_key, akid_key, username, resources, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         user_key, akid_key, username, resources, record, failed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertResource = db.prepare(
       'INSERT OR IGNORE INTO event_resources (scope, kind, value, event_time, seq) VALUES (?, ?, ?, ?, ?)',
@@ -133,14 +136,14 @@ export class EventWriter {
     if (ev.category === 'data') {
       // Data events never appear in event history: no lookup keys, so no index entries.
       this.insertEvent.run(seq, scope, ev.eventTimeMs, null, null, null, null, null, null,
-        ev.username, ev.resourcesJson, ev.recordJson);
+        ev.username, ev.resourcesJson, ev.recordJson, ev.failed);
       return;
     }
     const s = this.interner;
     this.insertEvent.run(seq, scope, ev.eventTimeMs, ev.eventId, s.stringId(ev.eventName),
       s.stringId(ev.eventSource), ev.readOnly, ev.username === null ? null : s.stringId(ev.username),
       ev.accessKeyId === null ? null : s.stringId(ev.accessKeyId), ev.username, ev.resourcesJson,
-      ev.recordJson);
+      ev.recordJson, ev.failed);
     for (const r of ev.resources) {
       if (r.type) this.insertResource.run(scope, RESOURCE_TYPE, s.stringId(r.type), ev.eventTimeMs, seq);
       if (r.name) this.insertResource.run(scope, RESOURCE_NAME, s.stringId(r.name), ev.eventTimeMs, seq);

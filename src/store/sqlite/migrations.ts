@@ -287,6 +287,12 @@ CREATE TABLE sts_sessions (
 CREATE INDEX sts_sessions_by_expiry ON sts_sessions (expires_at);
 `;
 
+/**
+ * Whether a call failed (its record has an errorCode), so the console's dashboard counts errors
+ * from the index columns instead of reading every record. NULL in rows written before v7.
+ */
+const FAILED_V7 = `ALTER TABLE events ADD COLUMN failed INTEGER;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
@@ -294,6 +300,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, sql: DELIVERY_V4 },
   { version: 5, sql: DIGESTS_V5 },
   { version: 6, sql: IAM_V6 },
+  { version: 7, sql: FAILED_V7 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */
