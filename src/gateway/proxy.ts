@@ -176,7 +176,8 @@ class GatewayService implements AwsService {
     try {
       // A denied call never reaches the upstream.
       await req.context.authorize({ action: `${this.signingName}:${operation.name}`, resource: '*' });
-      if (streamed && declared <= RECORDED_BODY_BYTES) body = Buffer.from(await streamed.text());
+      // As bytes: a small PutObject or UploadPart is binary (text() would decode it as UTF-8).
+      if (streamed && declared <= RECORDED_BODY_BYTES) body = await readCapped(streamed.stream(), RECORDED_BODY_BYTES);
       else if (streamed) body = streamed.stream();
       if (Buffer.isBuffer(body)) exchange.request.body = body;
       const answer = await this.forward(raw, path, query, body, declared, req.context.region, req.requestId);
