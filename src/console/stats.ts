@@ -4,22 +4,16 @@
  * hours are whole clock hours ending with the current one (a chart's buckets line up with the
  * clock), so the window reaches back N-1 full hours before the hour now under way. Allowed to
  * whoever may call LookupEvents, and not itself recorded: it is a view of event history.
- * The answer is the `Stats` shape of web/api.ts (not imported: that file is browser code).
+ * The answer has the `Stats` shape the page reads (stats-shape.ts).
  */
 import type { ServiceContext } from '../aws/service.js';
+import type { Stats } from './stats-shape.js';
 
 const HOUR_MS = 3_600_000;
 const TOP = 10;
 export const MAX_HOURS = 168;
 export const DEFAULT_HOURS = 24;
 
-export interface Stats {
-  hours: Array<{ start: number; events: number; errors: number }>;
-  topEventNames: Array<{ name: string; count: number }>;
-  topUsers: Array<{ name: string; count: number }>;
-  total: number;
-  errors: number;
-}
 
 /** `hours` from the query string: an integer 1..MAX_HOURS, DEFAULT_HOURS when absent. */
 export function parseHours(value: string | null): number | undefined {

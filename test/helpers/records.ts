@@ -56,3 +56,14 @@ export function dataEvent(type: string, arn: string, eventName: string, readOnly
     resources: [{ accountId: ACCOUNT, type, ARN: arn }],
   });
 }
+
+/** A value's field names and JSON types, recursively (every element of an array): a record's shape. */
+export function skeleton(v: unknown): unknown {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.map(skeleton);
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, skeleton(o[k])]));
+  }
+  return typeof v;
+}

@@ -23,6 +23,7 @@ import { deliveredRecords, loggingTrail, startDeliveryServer, type DeliveryServe
 import { startS3rver, S3RVER_CREDENTIALS, type S3rver } from '../helpers/s3rver.js';
 import { isoSeconds } from '../../src/recorder/recorder.js';
 import type { CloudTrailRecord } from '../../src/recorder/record.js';
+import { skeleton } from '../helpers/records.js';
 
 const run = promisify(execFile);
 
@@ -106,17 +107,6 @@ const S3_DATA_EVENT_FIELDS = [
 function sample(name: string): Record<string, unknown> {
   const text = readFileSync(new URL(`../unit/fixtures/gateway-samples/${name}.json`, import.meta.url), 'utf8');
   return (JSON.parse(text) as { record: Record<string, unknown> }).record;
-}
-
-/** A value's field names and JSON types, recursively. */
-function skeleton(v: unknown): unknown {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return v.map(skeleton);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, skeleton(o[k])]));
-  }
-  return typeof v;
 }
 
 /**

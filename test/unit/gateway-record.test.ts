@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { recordExchange, type RecordModel } from '../../src/gateway/record-build.js';
 import { describeExchange } from '../../src/gateway/record.js';
 import type { ExchangeRecord, IdentifiedOperation, ProxiedExchange, WireProtocol } from '../../src/gateway/types.js';
+import { skeleton } from '../helpers/records.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-west-2';
@@ -116,17 +117,6 @@ function asRecord(r: ExchangeRecord): Record<string, unknown> {
     ...(r.additionalEventData ? { additionalEventData: r.additionalEventData } : {}),
     ...(r.resources.length > 0 ? { resources: r.resources } : {}),
   };
-}
-
-/** A value's field names and JSON types, recursively (every element of an array). */
-function skeleton(v: unknown): unknown {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return v.map(skeleton);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, skeleton(o[k])]));
-  }
-  return typeof v;
 }
 
 /** Same field set and shapes as the sample, for every field the sample shows (but eventSource). */

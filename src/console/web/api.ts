@@ -5,6 +5,9 @@
  * operations, same policies, recorded with this browser's user agent). A 401 means the session is
  * gone: every caller is sent back to sign-in.
  */
+import type { Stats } from '../stats-shape.js';
+
+export type { Stats };
 
 export interface Identity {
   type: 'Root' | 'IAMUser';
@@ -157,14 +160,6 @@ export async function s3Xml(...args: Parameters<typeof s3>): Promise<Document> {
   return new DOMParser().parseFromString(await res.text(), 'application/xml');
 }
 
-export interface Stats {
-  /** One entry per hour, oldest first: the hour's start (ms), its events and its failed calls. */
-  hours: Array<{ start: number; events: number; errors: number }>;
-  topEventNames: Array<{ name: string; count: number }>;
-  topUsers: Array<{ name: string; count: number }>;
-  total: number;
-  errors: number;
-}
 
 /** Dashboard figures over the last `hours` of event history in one region. */
 export async function stats(hours = 24, region?: string): Promise<Stats> {
