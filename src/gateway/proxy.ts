@@ -2,7 +2,8 @@
  * The recording gateway (issue 7, DESIGN "one process, one port"): a request for a service
  * OpenTrail does not serve itself goes to the upstream configured for that service (or
  * `default`). The pipeline has already verified the caller's signature with OpenTrail's own
- * identities; here the call is authorized, re-signed with the upstream's credentials (the
+ * identities; here the call is authorized for each resource ARN it names (access.ts, from the
+ * input read once for that and the record), re-signed with the upstream's credentials (the
  * upstream never sees the caller's secret or session token), sent over a keep-alive agent (with
  * timeouts), and described for the record from what went both ways (record.ts). The upstream's
  * answer reaches the client unchanged but for hop-by-hop headers; an upstream that cannot be
@@ -35,7 +36,9 @@ import type { RawRequest } from '../aws/sigv4/index.js';
 import { queryErrorResponse } from '../aws/query-xml.js';
 import { xmlDocument } from '../aws/xml.js';
 import { identifyOperation, serviceModel } from './naming.js';
-import { describeExchange } from './record.js';
+import { accessRequests } from './access.js';
+import { describeExchange, readExchangeRequest } from './record.js';
+import type { RequestReading } from './record-build.js';
 import { RequestBody } from '../services/s3/body.js';
 import type { ProxiedExchange, WireProtocol } from './types.js';
 
@@ -169,13 +172,16 @@ class GatewayService implements AwsService {
       region: req.context.region,
       accountId: req.context.accountId,
       ...(req.connection ? { connection: req.connection } : {}),
-      request: { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, bodyBytes: declared },
+      // A buffered body is kept from the start: the input is read from it for authorization.
+      request: { method: raw.method, path, query: new URLSearchParams(query), headers: raw.headers, bodyBytes: declared, ...(Buffer.isBuffer(body) ? { body } : {}) },
     };
+    // Read once: it names the resources to authorize and is recorded, allowed or not.
+    const reading: RequestReading = readExchangeRequest(exchange);
     let response: HttpResponse;
     let error: AwsError | undefined;
     try {
       // A denied call never reaches the upstream.
-      await req.context.authorize({ action: `${this.signingName}:${operation.name}`, resource: '*' });
+      for (const access of accessRequests(exchange, reading)) await req.context.authorize(access);
       // As bytes: a small PutObject or UploadPart is binary (text() would decode it as UTF-8).
       if (streamed && declared <= RECORDED_BODY_BYTES) body = await readCapped(streamed.stream(), RECORDED_BODY_BYTES);
       else if (streamed) body = streamed.stream();
@@ -188,7 +194,7 @@ class GatewayService implements AwsService {
       error = e;
       response = this.errorResponse(e, req.requestId);
     }
-    return { response, call: { ...describeExchange(exchange), ...(error ? { error } : {}) } };
+    return { response, call: { ...describeExchange(exchange, reading), ...(error ? { error } : {}) } };
   }
 
   /** Re-signs the call for the upstream and sends it; an unreachable upstream is ServiceUnavailable. */

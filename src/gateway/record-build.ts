@@ -7,14 +7,17 @@
  * resources follow the services' documented records. S3 is recorded like OpenTrail's own bucket
  * store (record-s3.ts). Nothing read from the wire makes this throw: what cannot be read is
  * recorded as null. An upstream that never answered is the proxy's to record (it sets the error).
+ * The request is read before the call (readRequest), once: the proxy authorizes with the same reading.
  */
+import { AwsError, CommonErrors } from '../aws/errors.js';
 import type { MemberRef, ServiceModel, Shape, ShapeTable } from '../aws/model-types.js';
 import { toRecordForm } from '../aws/shapes-record.js';
+import type { S3Target } from '../services/s3/router.js';
 import { withoutItemData } from './record-dynamodb.js';
 import { upstreamError } from './record-error.js';
 import { readInput, readOutput } from './record-input.js';
 import { describeResources } from './record-resources.js';
-import { describeS3 } from './record-s3.js';
+import { describeS3, s3Target } from './record-s3.js';
 import type { ExchangeRecord, ProxiedExchange } from './types.js';
 
 /** What the builder needs of a service model (naming.ts's serviceModel provides it). */
@@ -44,7 +47,33 @@ const RENAMED_KEYS: Record<string, Record<string, string>> = { secretsmanager: {
 /** Data events whose answers carry the data itself (items, function results): recorded null. */
 const NO_RESPONSE_DATA_SERVICES = new Set(['dynamodb', 'lambda']);
 
-export function recordExchange(ex: ProxiedExchange, model: RecordModel | undefined): ExchangeRecord {
+/**
+ * What the request asks for, read once from the exchange: the gateway authorizes with it
+ * (access.ts) and records with it. S3 is read from the path as the router reads it.
+ */
+export interface RequestReading {
+  /** The typed input; undefined for S3, for operations without one and when it could not be read. */
+  input?: Record<string, unknown>;
+  s3?: S3Target;
+  /** Why the input could not be read (as the service would answer a malformed request). */
+  malformed?: AwsError;
+}
+
+/** Never throws: what cannot be read is `malformed`. */
+export function readRequest(ex: ProxiedExchange, model: RecordModel | undefined): RequestReading {
+  const op = ex.operation;
+  if (op.service === 's3') return { s3: s3Target(ex) };
+  const inputShape = op.known ? model?.operations[op.name]?.input : undefined;
+  if (!model || !inputShape) return {};
+  try {
+    const input = readInput(ex, model.shapes, inputShape);
+    return input ? { input } : {};
+  } catch (e) {
+    return { malformed: e instanceof AwsError ? e : CommonErrors.serialization('The request input could not be read.') };
+  }
+}
+
+export function recordExchange(ex: ProxiedExchange, model: RecordModel | undefined, reading: RequestReading = readRequest(ex, model)): ExchangeRecord {
   const op = ex.operation;
   const out: ExchangeRecord = {
     eventName: op.name,
@@ -57,14 +86,14 @@ export function recordExchange(ex: ProxiedExchange, model: RecordModel | undefin
   };
   const error = ex.response ? upstreamError(op.protocol, ex.response) : undefined;
   if (error) out.error = error;
-  if (op.service === 's3') return { ...out, ...describeS3(ex, error === undefined && ex.response !== undefined) };
+  if (op.service === 's3') return { ...out, ...describeS3(ex, error === undefined && ex.response !== undefined, reading.s3 ?? s3Target(ex)) };
 
   const opModel = op.known ? model?.operations[op.name] : undefined;
   if (!model || !opModel) return out;
   const table = model.shapes;
   const shown = recordTable(op.service, table);
   const { input: inputShape, output: outputShape } = opModel;
-  const input = inputShape ? attempt(() => readInput(ex, table, inputShape)) : undefined;
+  const { input } = reading;
   if (input && inputShape) {
     const value = op.service === 'dynamodb' ? attempt(() => withoutItemData(table, inputShape, input)) : input;
     out.requestParameters = (value && attempt(() => toRecordForm(shown, inputShape, value))) ?? null;

@@ -37,7 +37,7 @@ const SERVICES: Record<string, Describer> = {
     const names = [str(f.input.TableName), ...Object.keys(record(f.input.RequestItems) ?? {})];
     return many(f, 'AWS::DynamoDB::Table', names, (name) => `table/${name}`, 'dynamodb');
   },
-  lambda: (f) => many(f, 'AWS::Lambda::Function', [str(f.input.FunctionName)], (name) => `function:${name}`, 'lambda'),
+  lambda: (f) => many(f, 'AWS::Lambda::Function', [functionName(f, str(f.input.FunctionName))], (name) => `function:${name}`, 'lambda'),
   sqs: (f) => {
     const url = str(f.input.QueueUrl) ?? str(f.output?.QueueUrl);
     const queue = url ? queueFromUrl(url) : undefined;
@@ -99,6 +99,12 @@ function many(f: ResourceFacts, type: string, names: Array<string | undefined>, 
   return out;
 }
 
+/** Lambda's partial ARN `123456789012:function:my-function` made whole, in its own account. */
+function functionName(f: ResourceFacts, name: string | undefined): string | undefined {
+  const partial = name === undefined ? null : /^(\d{12}):function:(.+)$/.exec(name);
+  return partial && f.region ? `arn:aws:lambda:${f.region}:${partial[1]!}:function:${partial[2]!}` : name;
+}
+
 /** `https://sqs.us-east-1.amazonaws.com/123456789012/MyQueue` → account and queue name. */
 function queueFromUrl(url: string): { account: string; name: string } | undefined {
   const m = /^[a-z]+:\/\/[^/]+\/([^/]+)\/([^/?#]+)\/?$/.exec(url);
@@ -110,7 +116,7 @@ function accountOf(arn: string): string | undefined {
   return account ? account : undefined;
 }
 
-function str(v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 

@@ -24,9 +24,8 @@ const SECRET_QUERY = 'x-amz-signature';
 
 type S3Part = Pick<ExchangeRecord, 'requestParameters' | 'responseElements' | 'resources' | 'lookupResources' | 'additionalEventData' | 'userAgent'>;
 
-export function describeS3(ex: ProxiedExchange, succeeded: boolean): S3Part {
+export function describeS3(ex: ProxiedExchange, succeeded: boolean, target: S3Target): S3Part {
   const { request, response, operation } = ex;
-  const target = s3Target(ex);
   const params = requestParameters(target);
   for (const name of SSE_HEADERS) {
     const v = header(request.headers, name);
@@ -42,9 +41,8 @@ export function describeS3(ex: ProxiedExchange, succeeded: boolean): S3Part {
     dataEvent: !operation.managementEvent,
     objectPrefix: OBJECT_PREFIX_CALLS.has(operation.name),
   });
-  const presigned = [...request.query.keys()].some((k) => k.toLowerCase() === SECRET_QUERY);
   const hostId = response ? header(response.headers, 'x-amz-id-2') : undefined;
-  const extra = additionalEventData({ cipherSuite: ex.connection?.tls?.cipherSuite, bytesIn: request.bodyBytes, bytesOut: response?.bodyBytes ?? 0, presigned, hostId: hostId ?? '' });
+  const extra = additionalEventData({ cipherSuite: ex.connection?.tls?.cipherSuite, bytesIn: request.bodyBytes, bytesOut: response?.bodyBytes ?? 0, presigned: presigned(ex), hostId: hostId ?? '' });
   // An upstream that sends no host id has none to record (OpenTrail does not invent one).
   if (hostId === undefined) delete extra['x-amz-id-2'];
   const userAgent = header(request.headers, 'user-agent');
@@ -59,8 +57,13 @@ export function describeS3(ex: ProxiedExchange, succeeded: boolean): S3Part {
   };
 }
 
+/** Signed in the query string (a presigned URL) rather than the Authorization header. */
+export function presigned(ex: ProxiedExchange): boolean {
+  return [...ex.request.query.keys()].some((k) => k.toLowerCase() === SECRET_QUERY);
+}
+
 /** The router's reading of the request; a path that does not decode keeps the naming's Bucket/Key. */
-function s3Target(ex: ProxiedExchange): S3Target {
+export function s3Target(ex: ProxiedExchange): S3Target {
   const { request, operation } = ex;
   const search = request.query.toString();
   try {

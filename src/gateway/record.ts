@@ -4,9 +4,14 @@
  * takes the model as an argument so tests can hand it a small one.
  */
 import { serviceModel } from './naming.js';
-import { recordExchange } from './record-build.js';
+import { readRequest, recordExchange, type RequestReading } from './record-build.js';
 import type { ExchangeRecord, ProxiedExchange } from './types.js';
 
-export function describeExchange(exchange: ProxiedExchange): ExchangeRecord {
-  return recordExchange(exchange, serviceModel(exchange.operation.service));
+/** The request's input, read once before the call: authorization (access.ts) and the record share it. */
+export function readExchangeRequest(exchange: ProxiedExchange): RequestReading {
+  return readRequest(exchange, serviceModel(exchange.operation.service));
+}
+
+export function describeExchange(exchange: ProxiedExchange, reading?: RequestReading): ExchangeRecord {
+  return recordExchange(exchange, serviceModel(exchange.operation.service), reading);
 }
