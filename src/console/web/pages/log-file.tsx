@@ -146,7 +146,7 @@ export function LogFilePage({ route }: PageProps) {
       )}
       {file && shown === 'table' && file.records && <RecordsTable records={file.records} />}
       {file && shown === 'json' && (
-        <pre class="json" aria-label="File contents as JSON">
+        <pre class="json" tabIndex={0} aria-label="File contents as JSON">
           {JSON.stringify(file.json, null, 2)}
         </pre>
       )}

@@ -114,7 +114,7 @@ export function ReviewStep({ form, region, editing }: { form: TrailForm; region:
         </tbody>
       </table>
       <h3>Event selectors</h3>
-      <pre class="json" aria-label="Event selectors JSON">
+      <pre class="json" tabIndex={0} aria-label="Event selectors JSON">
         {JSON.stringify(selectorsInput(form), null, 2)}
       </pre>
     </section>
