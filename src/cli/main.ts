@@ -58,6 +58,7 @@ async function serve(flags: Record<string, unknown>): Promise<void> {
   const app = await startApp(config);
   const out = process.stdout;
   out.write(`OpenTrail ${version()} listening on ${app.endpoint} (data in ${config.dataDir})\n`);
+  out.write(`Web console: ${app.endpoint}/console/\n`);
   const { credentials, created, file } = app.bootstrap;
   if (created && out.isTTY) {
     out.write(`\nRoot credentials of account ${credentials.accountId} (shown once; also in ${file}):\n`);
