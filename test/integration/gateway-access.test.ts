@@ -7,17 +7,14 @@
  * with the resource they named.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { PutEventSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { cliEnv } from '../helpers/aws-cli.js';
+import { cliAs, refused } from '../helpers/aws-cli.js';
 import { deliveredRecords, loggingTrail, startDeliveryServer, type DeliveryServer } from '../helpers/delivery.js';
 
-const run = promisify(execFile);
 const REGION = 'us-east-1';
 
 interface Keys {
@@ -66,25 +63,7 @@ after(async () => {
 });
 
 /** The AWS CLI v1 against OpenTrail as `keys`. */
-async function aws(keys: Keys, args: string[]): Promise<Record<string, unknown>> {
-  const env = { ...cliEnv(s, { region: REGION }), AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_MAX_ATTEMPTS: '1' };
-  try {
-    const { stdout } = await run('aws', ['--endpoint-url', s.endpoint, ...args, '--output', 'json'], { env });
-    return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(err.stderr ?? err.message);
-  }
-}
-
-async function refused(p: Promise<unknown>): Promise<string> {
-  const message = await p.then(
-    () => undefined,
-    (e: Error) => e.message,
-  );
-  assert.ok(message !== undefined, 'expected the call to fail');
-  return message;
-}
+const aws = (keys: Keys, args: string[]) => cliAs(s, keys, REGION)(args);
 
 test('resource-scoped policies: allowed calls reach the upstream, the others are denied, recorded, and never reach it', async () => {
   const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${s.accountId}:table/${name}`;

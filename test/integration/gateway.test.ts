@@ -19,7 +19,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { cliEnv } from '../helpers/aws-cli.js';
+import { cliAs, cliEnv, refused } from '../helpers/aws-cli.js';
 import { startMoto } from '../helpers/moto.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { CloudTrailRecord } from '../../src/recorder/record.js';
@@ -69,29 +69,8 @@ interface Keys {
   secretAccessKey: string;
 }
 
-/** The AWS CLI v1 against OpenTrail as `keys`; one attempt, so an upstream failure is seen once. */
-function cli(keys: Keys) {
-  const env = { ...cliEnv(s, { region: 'us-east-1' }), AWS_ENDPOINT_URL: s.endpoint, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_MAX_ATTEMPTS: '1' };
-  return async (args: string[]): Promise<Record<string, unknown>> => {
-    try {
-      // --endpoint-url as well: the CLI v1's SQS commands do not honour AWS_ENDPOINT_URL.
-      const { stdout } = await run('aws', ['--endpoint-url', s.endpoint, ...args, '--output', 'json'], { env });
-      return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      throw new Error(err.stderr ?? err.message);
-    }
-  };
-}
-
-async function refused(p: Promise<unknown>): Promise<string> {
-  const message = await p.then(
-    () => undefined,
-    (e: Error) => e.message,
-  );
-  assert.ok(message !== undefined, 'expected the call to fail');
-  return message;
-}
+/** The AWS CLI v1 against OpenTrail as `keys`. */
+const cli = (keys: Keys) => cliAs(s, keys);
 
 async function history(key: string, value: string): Promise<CloudTrailRecord[]> {
   const out = await cli(s.credentials)(['cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=${key},AttributeValue=${value}`]);
