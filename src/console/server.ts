@@ -22,6 +22,7 @@ import { consoleRawRequest, splitAwsPath } from './aws-call.js';
 import { hostOf, jsonResponse, noContent, originOf, problem, SECURITY_HEADERS } from './responses.js';
 import { ConsoleSessions, csrfMatches, isLoopbackHost, setCookie, type ConsoleSession } from './sessions.js';
 import { parseSignInForm, signIn } from './signin.js';
+import { SignInThrottle } from './signin-throttle.js';
 import { consoleStats, parseHours } from './stats.js';
 
 /** Sign-in forms are a few hundred bytes. */
@@ -39,12 +40,14 @@ interface Live {
 export class ConsoleServer implements ConsoleRoute {
   private readonly sessions: ConsoleSessions;
   private readonly assets: ConsoleAssets;
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly pipeline: AwsPipeline,
   ) {
     this.sessions = new ConsoleSessions(ctx.clock);
+    this.throttle = new SignInThrottle(ctx.clock);
     this.assets = new ConsoleAssets(ctx.logger);
   }
 
@@ -130,6 +133,12 @@ export class ConsoleServer implements ConsoleRoute {
   }
 
   private async signIn(req: IncomingMessage, conn: ConnectionInfo): Promise<HttpResponse> {
+    const wait = this.throttle.retryAfterSeconds(conn.sourceIp);
+    if (wait !== undefined) {
+      return problem(429, 'TooManyRequests', `Too many failed sign-in attempts from this address; try again in ${wait} seconds.`, {
+        'retry-after': String(wait),
+      });
+    }
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req, MAX_SIGNIN_BYTES)).toString('utf8'));
@@ -149,7 +158,11 @@ export class ConsoleServer implements ConsoleRoute {
       loginTo: `${originOf(req, conn)}/console/`,
       host,
     });
-    if (!credential) return problem(401, 'AuthenticationFailed', FAILED_SIGNIN);
+    if (!credential) {
+      this.throttle.failed(conn.sourceIp);
+      return problem(401, 'AuthenticationFailed', FAILED_SIGNIN);
+    }
+    this.throttle.succeeded(conn.sourceIp);
     const previous = this.sessions.find(req.headers.cookie);
     if (previous.state === 'live') this.sessions.delete(previous.cookie);
     const { cookie, session } = this.sessions.create(credential.accessKeyId, credential.expiresAt);

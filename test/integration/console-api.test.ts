@@ -13,6 +13,7 @@ import { LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { signedCall, type Creds } from '../helpers/raw.js';
 import { ManualClock } from '../../src/lib/clock.js';
+import { MAX_FAILURES, WINDOW_MS } from '../../src/console/signin-throttle.js';
 import type { CloudTrailRecord } from '../../src/recorder/record.js';
 
 const PASSWORD = 'Correct-Horse-Battery-Staple-42';
@@ -535,4 +536,20 @@ test('a session past consoleSessionSeconds is expired: 401 SessionExpired, then 
   assert.equal(session.status, 401);
   assert.equal(((await session.json()) as { code: string }).code, 'SessionExpired');
   assert.equal((await new Browser().fetch('/console/api/session')).status, 401);
+});
+
+test('repeated failed sign-ins from one address are throttled (429, Retry-After), not checked and not recorded', async () => {
+  clock.advance(WINDOW_MS); // earlier tests' failures are out of the window
+  // Read from the store: the SDK's own clock no longer agrees with the moved server clock.
+  const consoleLogins = async () => (await s.app.context.eventLog.readAfter(0, 100_000)).filter((e) => e.record.eventName === 'ConsoleLogin').length;
+  const before = await consoleLogins();
+  const wrong = { accessKeyId: s.credentials.accessKeyId, secretAccessKey: 'not-the-secret-0123456789abcdef' };
+  for (let i = 0; i < MAX_FAILURES; i++) assert.equal((await new Browser().signIn(wrong)).status, 401);
+  const held = await new Browser().signIn(rootKeys());
+  assert.equal(held.status, 429, 'even the right pair waits');
+  assert.equal(((await held.json()) as { code: string }).code, 'TooManyRequests');
+  assert.equal(held.headers.get('retry-after'), String(WINDOW_MS / 1000));
+  assert.equal(await consoleLogins(), before + MAX_FAILURES, 'the refused attempt is not recorded');
+  clock.advance(WINDOW_MS);
+  assert.equal((await new Browser().signIn(rootKeys())).status, 200, 'after the window the address may sign in again');
 });
