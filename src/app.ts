@@ -34,6 +34,7 @@ import { DigestRows } from './delivery/digest-rows.js';
 import { SigningKeys } from './delivery/signing-keys.js';
 import { Gateway } from './gateway/proxy.js';
 import { ConsoleServer } from './console/server.js';
+import { ConsoleSessions } from './console/sessions.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -116,9 +117,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // S3 last: it answers the unsigned requests no other service claims.
   const gateway = new Gateway(config, logger);
   const pipeline = new AwsPipeline(context, [createCloudTrailService(), createIamService(), createStsService(), createS3Service()], gateway);
-  const consoleServer = new ConsoleServer(context, pipeline);
+  const consoleServer = new ConsoleServer(context, pipeline, ConsoleSessions.load(db, clock, eventLog));
   const server = createEdge(pipeline, {
-    maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     clock,
     ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),

@@ -103,6 +103,8 @@ const schema = z
     upstreamAccessKeyId: z.string().min(1).default('test'),
     upstreamSecretAccessKey: z.string().min(1).default('test'),
     upstreamTimeoutSeconds: z.coerce.number().positive().default(30),
+    // Lambda's direct-upload limit is a 50 MB zip, about 67 MB as base64 inside the JSON request.
+    upstreamMaxBodyBytes: z.coerce.number().int().min(1024).default(70 * 1024 * 1024),
     // AWS signs console users out after 12 hours.
     consoleSessionSeconds: z.coerce.number().int().min(60).max(43_200).default(43_200),
   })
@@ -151,6 +153,7 @@ export const ENV_NAMES: Readonly<Record<keyof z.input<typeof schema>, string>> =
   upstreamAccessKeyId: 'OPENTRAIL_UPSTREAM_ACCESS_KEY_ID',
   upstreamSecretAccessKey: 'OPENTRAIL_UPSTREAM_SECRET_ACCESS_KEY',
   upstreamTimeoutSeconds: 'OPENTRAIL_UPSTREAM_TIMEOUT_SECONDS',
+  upstreamMaxBodyBytes: 'OPENTRAIL_UPSTREAM_MAX_BODY_BYTES',
   consoleSessionSeconds: 'OPENTRAIL_CONSOLE_SESSION_SECONDS',
 };
 

@@ -100,6 +100,16 @@ export class AwsPipeline {
     return S3_STYLE_SERVICES.has(this.serviceFor(raw).signingName);
   }
 
+  /**
+   * The largest body the edge reads whole for this request: the API limit for OpenTrail's own
+   * services, the (larger) upstream limit for calls the gateway forwards (a Lambda function's
+   * zip travels inside its JSON request).
+   */
+  bodyLimit(raw: RawRequest): number {
+    const config = this.ctx.config;
+    return this.bySigningName.has(this.serviceFor(raw).signingName) ? config.maxBodyBytes : config.upstreamMaxBodyBytes;
+  }
+
   /** The service the credential scope names, or the one that claims an unsigned request. */
   private serviceFor(raw: RawRequest, scope = readScope(raw)): AwsService {
     if (!scope) return this.fallbackService(raw);

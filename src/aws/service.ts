@@ -96,6 +96,8 @@ export interface HttpResponse {
 export interface ConnectionInfo {
   sourceIp: string;
   tls?: { tlsVersion?: string; cipherSuite?: string };
+  /** The scheme a trusted proxy says the client used (X-Forwarded-Proto); never set from other peers. */
+  forwardedProto?: 'http' | 'https';
 }
 
 /** Facts about a handled call that only the service knows; the pipeline adds the rest. */

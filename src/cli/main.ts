@@ -44,6 +44,7 @@ const SERVE_FLAGS: [keyof typeof ENV_NAMES, string, string][] = [
   ['upstreams', '--upstreams <list>', 'recording gateway: comma-separated service=URL (e.g. dynamodb=http://127.0.0.1:5000,default=http://127.0.0.1:4566) for services OpenTrail does not serve'],
   ['upstreamAccessKeyId', '--upstream-access-key-id <id>', 'access key id requests to upstreams are signed with; its secret is read only from OPENTRAIL_UPSTREAM_SECRET_ACCESS_KEY [default: test]'],
   ['upstreamTimeoutSeconds', '--upstream-timeout-seconds <n>', 'connect/answer timeout for upstreams [default: 30]'],
+  ['upstreamMaxBodyBytes', '--upstream-max-body-bytes <n>', 'largest request body (other than S3 object bodies, which stream) forwarded to an upstream [default: 73400320]'],
   ['consoleSessionSeconds', '--console-session-seconds <n>', 'web console sessions end this long after sign-in [default: 43200]'],
 ];
 

@@ -38,7 +38,19 @@ export function hostOf(req: IncomingMessage): string {
   return req.headers.host ?? '';
 }
 
-/** `scheme://host` as the browser addressed this server: what a same-origin Origin header says. */
+/**
+ * The scheme the browser used: a trusted proxy's X-Forwarded-Proto when it sent one (it may
+ * terminate TLS in front of a plain-http server, or the reverse), else this connection's.
+ */
+export function schemeOf(conn: ConnectionInfo): 'http' | 'https' {
+  return conn.forwardedProto ?? (conn.tls ? 'https' : 'http');
+}
+
+/**
+ * `scheme://host` as the browser addressed this server: what a same-origin Origin header says.
+ * The Host header is taken as sent: a proxy in front of OpenTrail must pass it through anyway,
+ * since SigV4 signatures cover it (so X-Forwarded-Host is not consulted).
+ */
 export function originOf(req: IncomingMessage, conn: ConnectionInfo): string {
-  return `${conn.tls ? 'https' : 'http'}://${hostOf(req)}`;
+  return `${schemeOf(conn)}://${hostOf(req)}`;
 }

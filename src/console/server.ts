@@ -15,13 +15,12 @@ import { AwsError } from '../aws/errors.js';
 import type { AwsPipeline } from '../aws/pipeline.js';
 import { principalArn } from '../aws/principal.js';
 import type { ConnectionInfo, HttpResponse, ServiceContext } from '../aws/service.js';
-import type { SessionCredential } from '../identity/sessions.js';
 import { BodyTooLarge, readBody, type ConsoleRoute } from '../http/server.js';
 import { ConsoleAssets } from './assets.js';
 import { consoleRawRequest, splitAwsPath } from './aws-call.js';
-import { hostOf, jsonResponse, noContent, originOf, problem, SECURITY_HEADERS } from './responses.js';
-import { ConsoleSessions, csrfMatches, isLoopbackHost, setCookie, type ConsoleSession } from './sessions.js';
-import { parseSignInForm, signIn } from './signin.js';
+import { hostOf, jsonResponse, noContent, originOf, problem, schemeOf, SECURITY_HEADERS } from './responses.js';
+import { csrfMatches, isLoopbackHost, setCookie, type ConsoleSessions } from './sessions.js';
+import { parseSignInForm, signIn, type SignedIn } from './signin.js';
 import { SignInThrottle } from './signin-throttle.js';
 import { consoleStats, parseHours } from './stats.js';
 
@@ -31,11 +30,8 @@ const API = '/console/api/';
 
 const FAILED_SIGNIN = 'Your authentication information is incorrect. Please try again.';
 
-interface Live {
-  session: ConsoleSession;
-  cookie: string;
-  credential: SessionCredential;
-}
+/** A live session is what signing in gave. */
+type Live = SignedIn;
 
 export class ConsoleServer implements ConsoleRoute {
   private readonly sessions: ConsoleSessions;
@@ -45,8 +41,9 @@ export class ConsoleServer implements ConsoleRoute {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly pipeline: AwsPipeline,
+    sessions: ConsoleSessions,
   ) {
-    this.sessions = new ConsoleSessions(ctx.clock);
+    this.sessions = sessions;
     this.throttle = new SignInThrottle(ctx.clock);
     this.assets = new ConsoleAssets(ctx.logger);
   }
@@ -67,7 +64,7 @@ export class ConsoleServer implements ConsoleRoute {
     }
   }
 
-  /** Forgets every session (they live in memory only) and waits for a build in progress. */
+  /** Drops the sessions held in memory (their rows stay for the next start) and waits for a build in progress. */
   async close(): Promise<void> {
     this.sessions.clear();
     await this.assets.close();
@@ -122,7 +119,7 @@ export class ConsoleServer implements ConsoleRoute {
     if (found.state === 'none') return problem(401, 'NotSignedIn', 'Sign in to use the console.');
     const credential = found.state === 'live' ? this.ctx.sessions.lookup(found.session.accessKeyId) : undefined;
     if (found.state !== 'live' || !credential || credential.expiresAt <= this.ctx.clock.now()) {
-      if (found.state === 'live') this.sessions.delete(found.cookie);
+      if (found.state === 'live') await this.sessions.delete(found.cookie);
       return problem(401, 'SessionExpired', 'Your console session has ended. Sign in again.', { 'set-cookie': this.cookie(req, conn, '', 0) });
     }
     const sent = req.headers['x-csrf-token'];
@@ -152,22 +149,22 @@ export class ConsoleServer implements ConsoleRoute {
       return problem(400, 'InvalidRequest', 'Send {account, userName, password} or {accessKeyId, secretAccessKey}.');
     }
     const host = hostOf(req);
-    const credential = await signIn(this.ctx, form, {
+    const signedIn = await signIn(this.ctx, this.sessions, form, {
       conn,
       userAgent: req.headers['user-agent'],
       loginTo: `${originOf(req, conn)}/console/`,
       host,
     });
-    if (!credential) {
+    if (!signedIn) {
       this.throttle.failed(conn.sourceIp);
       return problem(401, 'AuthenticationFailed', FAILED_SIGNIN);
     }
     this.throttle.succeeded(conn.sourceIp);
     const previous = this.sessions.find(req.headers.cookie);
-    if (previous.state === 'live') this.sessions.delete(previous.cookie);
-    const { cookie, session } = this.sessions.create(credential.accessKeyId, credential.expiresAt);
-    const live = { session, cookie, credential };
-    return jsonResponse(200, this.info(live), { 'set-cookie': this.cookie(req, conn, cookie, this.ctx.config.consoleSessionSeconds) });
+    if (previous.state === 'live') await this.sessions.delete(previous.cookie);
+    return jsonResponse(200, this.info(signedIn), {
+      'set-cookie': this.cookie(req, conn, signedIn.cookie, this.ctx.config.consoleSessionSeconds),
+    });
   }
 
   private sessionInfo(live: Live): HttpResponse {
@@ -192,8 +189,8 @@ export class ConsoleServer implements ConsoleRoute {
     };
   }
 
-  private signOut(req: IncomingMessage, conn: ConnectionInfo, live: Live): HttpResponse {
-    this.sessions.delete(live.cookie);
+  private async signOut(req: IncomingMessage, conn: ConnectionInfo, live: Live): Promise<HttpResponse> {
+    await this.sessions.delete(live.cookie);
     return noContent({ 'set-cookie': this.cookie(req, conn, '', 0) });
   }
 
@@ -220,7 +217,7 @@ export class ConsoleServer implements ConsoleRoute {
   }
 
   private cookie(req: IncomingMessage, conn: ConnectionInfo, value: string, maxAgeSeconds: number): string {
-    return setCookie(value, maxAgeSeconds, conn.tls !== undefined || isLoopbackHost(hostOf(req)));
+    return setCookie(value, maxAgeSeconds, schemeOf(conn) === 'https' || isLoopbackHost(hostOf(req)));
   }
 }
 

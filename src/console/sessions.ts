@@ -1,22 +1,40 @@
 /**
  * Console sign-in sessions: the cookie a browser holds, mapped to the STS session credential the
- * console acts with and the CSRF token its pages must echo. Kept in memory only, keyed by the
- * SHA-256 of the cookie (a memory dump shows no usable cookie): a restart signs everyone out,
- * which is what a single-node console can afford — the STS credential itself outlives it but
- * nobody holds its secret. Expiry is read from the injected clock (DESIGN invariant 4).
+ * console acts with and the CSRF token its pages must echo. Keyed by the SHA-256 of the cookie,
+ * in memory and in `console_sessions` (neither a memory dump nor the database shows a usable
+ * cookie), so a restart signs nobody out. A new session's row commits with its ConsoleLogin
+ * event (the StateChanges `create` stages, DESIGN invariant 1) and also forgets expired rows, as
+ * SessionStore does; sign-out deletes the row before it answers. Expiry is read from the
+ * injected clock (DESIGN invariant 4).
  *
  * The cookie is HttpOnly (pages cannot read it), SameSite=Strict (other sites' requests do not
- * carry it), scoped to /console, and Secure when the browser will send it back: over TLS, and on
- * loopback hosts, which browsers treat as secure contexts even over plain http. On a plain-http
- * LAN address a Secure cookie would never come back, so the flag is left off there; use TLS for
- * a console reached over a network.
+ * carry it), scoped to /console, and Secure when the browser will send it back: over TLS (this
+ * server's, or a trusted proxy's that says X-Forwarded-Proto: https), and on loopback hosts,
+ * which browsers treat as secure contexts even over plain http. On a plain-http LAN address a
+ * Secure cookie would never come back, so the flag is left off there; use TLS for a console
+ * reached over a network.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
+import type { EventLog } from '../store/event-log.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+import type { Staged } from '../trails/registry.js';
 
 export const COOKIE_NAME = 'opentrail-console';
 /** Expired sessions are swept at most this often (they are also removed when presented). */
 const SWEEP_INTERVAL_MS = 60_000;
+
+const INSERT = 'INSERT INTO console_sessions (token_hash, access_key_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)';
+const FORGET_EXPIRED = 'DELETE FROM console_sessions WHERE expires_at <= ?';
+const DELETE = 'DELETE FROM console_sessions WHERE token_hash = ?';
+const SELECT_LIVE = 'SELECT token_hash, access_key_id, csrf_token, expires_at FROM console_sessions WHERE expires_at > ?';
+
+interface Row {
+  token_hash: string;
+  access_key_id: string;
+  csrf_token: string;
+  expires_at: number;
+}
 
 export interface ConsoleSession {
   /** The STS session credential's (ASIA…) access key id. */
@@ -38,15 +56,38 @@ export class ConsoleSessions {
   private readonly sessions = new Map<string, ConsoleSession>();
   private lastSweep = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly eventLog: EventLog,
+  ) {}
 
-  /** A new session; the returned cookie value is known only to the browser from now on. */
-  create(accessKeyId: string, expiresAt: number): { cookie: string; session: ConsoleSession } {
+  /** The sessions of `console_sessions` still live now. */
+  static load(db: SqliteDatabase, clock: Clock, eventLog: EventLog): ConsoleSessions {
+    const sessions = new ConsoleSessions(clock, eventLog);
+    const now = clock.now();
+    for (const r of db.prepare(SELECT_LIVE).all(now) as Row[]) {
+      sessions.sessions.set(r.token_hash, { accessKeyId: r.access_key_id, csrfToken: r.csrf_token, expiresAt: r.expires_at });
+    }
+    sessions.lastSweep = now;
+    return sessions;
+  }
+
+  /**
+   * A new session, usable at once; the returned cookie value is known only to the browser from
+   * now on. `staged.changes` make it durable (commit them with the sign-in's event) and forget
+   * expired rows; `staged.rollback` withdraws it if that commit fails.
+   */
+  create(accessKeyId: string, expiresAt: number): { cookie: string; session: ConsoleSession; staged: Staged } {
     this.sweep();
     const cookie = token();
+    const key = digest(cookie);
     const session: ConsoleSession = { accessKeyId, csrfToken: token(), expiresAt };
-    this.sessions.set(digest(cookie), session);
-    return { cookie, session };
+    this.sessions.set(key, session);
+    const changes = [
+      { sql: INSERT, params: [key, accessKeyId, session.csrfToken, expiresAt] },
+      { sql: FORGET_EXPIRED, params: [this.clock.now()] },
+    ];
+    return { cookie, session, staged: { changes, rollback: () => this.sessions.delete(key) } };
   }
 
   /** The session a Cookie header names; an expired one is forgotten as it is reported. */
@@ -63,8 +104,11 @@ export class ConsoleSessions {
     return { state: 'live', session, cookie };
   }
 
-  delete(cookie: string): void {
-    this.sessions.delete(digest(cookie));
+  /** Ends a session; resolves once its row is gone, so a restart cannot bring it back. */
+  async delete(cookie: string): Promise<void> {
+    const key = digest(cookie);
+    this.sessions.delete(key);
+    await this.eventLog.append([], [{ sql: DELETE, params: [key] }]);
   }
 
   clear(): void {

@@ -3,7 +3,8 @@
  * (root's bootstrap pair too), issues the STS session credential the console then acts with, and
  * records the attempt as AWS does (reference §3.5 AwsConsoleSignIn): `ConsoleLogin` from
  * signin.amazonaws.com in us-east-1, Success or Failure, the browser's user agent, no requestID.
- * The session's row commits in the same append as its ConsoleLogin event (DESIGN invariant 1).
+ * The STS session's row and the console session's row commit in the same append as their
+ * ConsoleLogin event (DESIGN invariant 1).
  *
  * A failure is recorded in the account it names. When there is no such account (an unknown
  * account id or alias, an unknown access key id) nothing is recorded: no account's history
@@ -17,6 +18,7 @@ import { uuid } from '../lib/ids.js';
 import { buildEvent } from '../recorder/recorder.js';
 import { isTemporaryKeyId, type SessionCredential } from '../identity/sessions.js';
 import type { Staged } from '../trails/registry.js';
+import type { ConsoleSession, ConsoleSessions } from './sessions.js';
 
 /** Sign-in events are global: recorded in us-east-1 (reference §3.5). */
 const SIGNIN_REGION = 'us-east-1';
@@ -53,6 +55,13 @@ export function parseSignInForm(body: unknown): SignInForm | undefined {
   return undefined;
 }
 
+/** A successful sign-in: the STS credential and the console session (cookie) that holds it. */
+export interface SignedIn {
+  credential: SessionCredential;
+  cookie: string;
+  session: ConsoleSession;
+}
+
 /** Who a sign-in claims to be, and whether the proof held. */
 interface Attempt {
   principal: Principal;
@@ -62,29 +71,38 @@ interface Attempt {
 }
 
 /**
- * The console session credential, or undefined when sign-in failed. Resolves only after the
- * attempt's record (and on success the session) is committed.
+ * The new console session, or undefined when sign-in failed. Resolves only after the attempt's
+ * record (and on success both sessions) is committed.
  */
-export async function signIn(ctx: ServiceContext, form: SignInForm, req: SignInRequest): Promise<SessionCredential | undefined> {
+export async function signIn(
+  ctx: ServiceContext,
+  sessions: ConsoleSessions,
+  form: SignInForm,
+  req: SignInRequest,
+): Promise<SignedIn | undefined> {
   const attempt = form.kind === 'password' ? await passwordAttempt(ctx, form) : keyAttempt(ctx, form);
   if (!attempt) return undefined;
   const now = ctx.clock.now();
-  let issued: { credential: SessionCredential; staged: Staged } | undefined;
+  let signedIn: SignedIn | undefined;
+  const staged: Staged[] = [];
   if (attempt.ok) {
     const base = attempt.principal;
-    issued = ctx.sessions.issue({
+    const issued = ctx.sessions.issue({
       principal: (accessKeyId) => ({ ...base, accessKeyId, session: { createdAt: now, mfaAuthenticated: false, fromConsole: true } }),
       now,
       durationSeconds: ctx.config.consoleSessionSeconds,
     });
+    const opened = sessions.create(issued.credential.accessKeyId, issued.credential.expiresAt);
+    staged.push(issued.staged, opened.staged);
+    signedIn = { credential: issued.credential, cookie: opened.cookie, session: opened.session };
   }
   try {
-    await ctx.eventLog.append([consoleLoginEvent(attempt, now, req)], issued?.staged.changes);
+    await ctx.eventLog.append([consoleLoginEvent(attempt, now, req)], staged.flatMap((s) => s.changes));
   } catch (err) {
-    issued?.staged.rollback();
+    for (const s of staged) s.rollback();
     throw err;
   }
-  return issued?.credential;
+  return signedIn;
 }
 
 async function passwordAttempt(ctx: ServiceContext, form: Extract<SignInForm, { kind: 'password' }>): Promise<Attempt | undefined> {

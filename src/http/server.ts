@@ -18,10 +18,9 @@ import type { Clock } from '../lib/clock.js';
 import { CommonErrors } from '../aws/errors.js';
 import type { ConnectionInfo, HttpResponse } from '../aws/service.js';
 import type { RawRequest } from '../aws/sigv4/index.js';
-import { sourceIp } from './source-ip.js';
+import { forwardedProto, sourceIp } from './source-ip.js';
 
 export interface EdgeOptions {
-  maxBodyBytes: number;
   trustedProxies: readonly string[];
   tls?: { certFile: string; keyFile: string };
   /** The injected clock: the `Date` header says the time the server works by (SDKs correct their skew by it). */
@@ -103,6 +102,8 @@ function discardUnread(req: http.IncomingMessage): void {
 function connectionInfo(req: http.IncomingMessage, opts: EdgeOptions): ConnectionInfo {
   const socket = req.socket as TLSSocket;
   const info: ConnectionInfo = { sourceIp: sourceIp(socket.remoteAddress, req.headers['x-forwarded-for'], opts.trustedProxies) };
+  const proto = forwardedProto(socket.remoteAddress, req.headers['x-forwarded-proto'], opts.trustedProxies);
+  if (proto) info.forwardedProto = proto;
   if (socket.encrypted) {
     const cipher = socket.getCipher();
     info.tls = { tlsVersion: socket.getProtocol() ?? undefined, cipherSuite: cipher?.name };
@@ -132,12 +133,13 @@ export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions, consoleRout
         .catch(() => res.destroy());
       return;
     }
-    readBody(req, opts.maxBodyBytes).then(
+    const limit = pipeline.bodyLimit(raw);
+    readBody(req, limit).then(
       async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts)), opts.clock.now()),
       (err: unknown) => {
         if (err instanceof BodyTooLarge) {
           // Answer, then drop the connection: the rest of the body is never read.
-          send(res, pipeline.reject(raw, CommonErrors.requestTooLarge(opts.maxBodyBytes)), opts.clock.now(), true);
+          send(res, pipeline.reject(raw, CommonErrors.requestTooLarge(limit)), opts.clock.now(), true);
           res.on('finish', () => req.destroy());
         } else {
           req.destroy();

@@ -1,7 +1,8 @@
 /**
  * The caller's IP for `sourceIPAddress`: the socket's peer, unless that peer is a configured
  * trusted proxy, in which case X-Forwarded-For is walked from the right past trusted hops
- * (DESIGN invariant 3: nothing trusted that the client said).
+ * (DESIGN invariant 3: nothing trusted that the client said). Likewise the scheme the client
+ * used, from X-Forwarded-Proto, is believed only from a trusted proxy.
  */
 import { isIP } from 'node:net';
 
@@ -26,4 +27,19 @@ export function sourceIp(
     if (!trustedProxies.includes(hop)) break;
   }
   return ip;
+}
+
+/**
+ * `http` or `https` as the trusted proxy `peer` says the client used; undefined from any other
+ * peer, or for anything else. Of a list (proxies that append), the last entry is the one the
+ * trusted peer itself added.
+ */
+export function forwardedProto(
+  peer: string | undefined,
+  header: string | string[] | undefined,
+  trustedProxies: readonly string[],
+): 'http' | 'https' | undefined {
+  if (header === undefined || !trustedProxies.includes(normalize(peer ?? ''))) return undefined;
+  const last = (Array.isArray(header) ? header.join(',') : header).split(',').pop()?.trim().toLowerCase();
+  return last === 'http' || last === 'https' ? last : undefined;
 }

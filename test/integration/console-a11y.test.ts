@@ -4,7 +4,8 @@
  * event history and detail, trails, each wizard step, trail detail, the delete dialog, buckets,
  * the bucket browser, a log file as table and as JSON) is checked by axe-core against WCAG 2.0
  * and 2.1 A/AA and must not scroll sideways at a 1280×800 laptop screen; the keyboard alone
- * signs in, filters event history and opens an event, with a visible focus ring on the way.
+ * signs in, filters event history (keeping focus where it was after applying) and opens an
+ * event, with a visible focus ring on the way.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -183,22 +184,44 @@ test('the keyboard alone signs in: Tab visits method, fields and button in order
   await dashboardSettled(page);
 });
 
-test('event history by keyboard: Tab reaches the filters and a row link, Enter applies and opens', async () => {
+test('event history by keyboard: Tab reaches the filters and a row link, Enter applies (focus stays put) and opens', async () => {
   await open('#/events', 'Event history');
   await page.locator('.count').filter({ hasText: 'shown' }).waitFor();
   const attribute = page.getByLabel('Lookup attribute');
+  const value = page.getByLabel('Attribute value');
+  const apply = page.getByRole('button', { name: 'Apply' });
   await tabTo(page, attribute, 'Lookup attribute');
   await assertFocusVisible(attribute, 'Lookup attribute');
   await assertTabOrder(page, [
-    [page.getByLabel('Attribute value'), 'Attribute value'],
+    [value, 'Attribute value'],
     [page.getByLabel('Time range'), 'Time range'],
-    [page.getByRole('button', { name: 'Apply' }), 'Apply'],
+    [apply, 'Apply'],
   ]);
-  // Back to the value; Enter in it applies the filter.
+  // Back to the value; Enter on Apply applies the filter and leaves focus on Apply.
   await shiftTab(page, 2);
+  await page.keyboard.type('ConsoleLogin');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.locator('.count').filter({ hasText: 'shown (Event name: ConsoleLogin)' }).waitFor();
+  assert.ok(await isFocused(apply), 'after Apply, focus stays on Apply (not <body>)');
+  await assertFocusVisible(apply, 'Apply after applying');
+  assert.equal(await page.locator('.count').getAttribute('aria-live'), 'polite', 'the new count is announced');
+  // Enter in the value applies too, and leaves focus in the value.
+  await shiftTab(page, 2);
+  await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('DescribeTrails');
   await page.keyboard.press('Enter');
   await page.locator('.count').filter({ hasText: 'shown (Event name: DescribeTrails)' }).waitFor();
+  assert.ok(await isFocused(value), 'after Enter in the value, focus stays in the value');
+  assert.equal(await value.inputValue(), 'DescribeTrails');
+  // Clear empties the form it keeps; Back rebuilds the form from the address it returns to.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.locator('.count').filter({ hasText: /^\d+ events? shown(, more available)?$/ }).waitFor();
+  assert.equal(await value.inputValue(), '');
+  await page.goBack();
+  await page.locator('.count').filter({ hasText: 'shown (Event name: DescribeTrails)' }).waitFor();
+  assert.equal(await value.inputValue(), 'DescribeTrails');
   const link = page.getByRole('table').getByRole('link', { name: 'DescribeTrails' }).first();
   await tabTo(page, link, 'a row link');
   await assertFocusVisible(link, 'the row link');

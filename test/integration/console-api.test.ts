@@ -5,9 +5,12 @@
  * records ConsoleLogin; console calls run through the pipeline as the session (recorded with
  * the ASIA key, the browser's user agent and sessionCredentialFromConsole, denied by the same
  * policies); cross-site and token-less requests refused; S3 through the console; the dashboard
- * figures; sign-out and session expiry on the injected clock.
+ * figures; sign-out and session expiry on the injected clock; sessions that outlive a restart
+ * (and signed-out ones that stay dead); the origin and Secure flag behind a TLS-terminating
+ * trusted proxy (X-Forwarded-Proto), ignored from any other peer.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -36,19 +39,23 @@ class Browser {
   csrf = '';
   lastSetCookie = '';
 
-  constructor(private readonly ua = UA) {}
+  constructor(
+    private readonly ua = UA,
+    /** The server this tab talks to (a restarted server listens on another port). */
+    private readonly endpoint = (): string => s.endpoint,
+  ) {}
 
   async fetch(path: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {}): Promise<Response> {
     const method = init.method ?? 'GET';
     const headers: Record<string, string> = {
       'user-agent': this.ua,
       // Browsers send Origin on every non-GET fetch, same-origin included.
-      ...(method !== 'GET' && method !== 'HEAD' ? { origin: s.endpoint } : {}),
+      ...(method !== 'GET' && method !== 'HEAD' ? { origin: this.endpoint() } : {}),
       ...(this.cookie ? { cookie: `opentrail-console=${this.cookie}` } : {}),
       ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
       ...init.headers,
     };
-    const res = await fetch(`${s.endpoint}${path}`, { ...init, headers, redirect: 'manual' });
+    const res = await fetch(`${this.endpoint()}${path}`, { ...init, headers, redirect: 'manual' });
     const set = res.headers.getSetCookie()[0];
     if (set !== undefined) {
       this.lastSetCookie = set;
@@ -552,4 +559,112 @@ test('repeated failed sign-ins from one address are throttled (429, Retry-After)
   assert.equal(await consoleLogins(), before + MAX_FAILURES, 'the refused attempt is not recorded');
   clock.advance(WINDOW_MS);
   assert.equal((await new Browser().signIn(rootKeys())).status, 200, 'after the window the address may sign in again');
+});
+
+// --- sessions across a restart ------------------------------------------------------------
+
+test('a console session outlives a restart on the same data dir; a signed-out one stays dead', async () => {
+  const restartClock = new ManualClock(Date.now());
+  const first = await startTestServer({ clock: restartClock });
+  const { dataDir } = first;
+  let server = first;
+  const keys = { accessKeyId: first.credentials.accessKeyId, secretAccessKey: first.credentials.secretAccessKey };
+  try {
+    const kept = new Browser(UA, () => server.endpoint);
+    const ended = new Browser(UA, () => server.endpoint);
+    assert.equal((await kept.signIn(keys)).status, 200);
+    assert.equal((await ended.signIn(keys)).status, 200);
+    const endedCookie = ended.cookie;
+    assert.equal((await ended.fetch('/console/api/signout', { method: 'POST' })).status, 204);
+
+    await server.stop(true);
+    server = await startTestServer({ clock: restartClock, dataDir });
+
+    const session = await kept.fetch('/console/api/session');
+    assert.equal(session.status, 200, 'the cookie is still accepted');
+    assert.equal(((await session.json()) as { csrfToken: string }).csrfToken, kept.csrf, 'with the same CSRF token');
+    const call = await kept.cloudtrail('DescribeTrails');
+    assert.equal(call.status, 200, 'and the CSRF token still admits a call');
+    kept.csrf = 'not-the-token';
+    assert.equal((await kept.cloudtrail('DescribeTrails')).status, 403, 'a wrong token is still refused');
+
+    ended.cookie = endedCookie;
+    const dead = await ended.fetch('/console/api/session');
+    assert.equal(dead.status, 401);
+    assert.equal(((await dead.json()) as { code: string }).code, 'SessionExpired');
+  } finally {
+    await server.stop();
+  }
+});
+
+// --- behind a TLS-terminating proxy --------------------------------------------------------
+
+interface ProxiedAnswer {
+  status: number;
+  code?: string;
+  setCookie: string | undefined;
+}
+
+/**
+ * A sign-in as a proxy for https://console.example.com passes it on: Host and Origin as the
+ * browser sent them, X-Forwarded-Proto as the proxy adds it, from `localAddress`.
+ */
+function proxiedSignIn(server: TestServer, localAddress: string, origin: string, forwardedProto?: string): Promise<ProxiedAnswer> {
+  const url = new URL(server.endpoint);
+  const body = JSON.stringify({ accessKeyId: server.credentials.accessKeyId, secretAccessKey: server.credentials.secretAccessKey });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        localAddress,
+        method: 'POST',
+        path: '/console/api/signin',
+        headers: {
+          host: 'console.example.com',
+          origin,
+          'content-type': 'application/json',
+          'user-agent': UA,
+          ...(forwardedProto ? { 'x-forwarded-proto': forwardedProto } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: string };
+          resolve({ status: res.statusCode ?? 0, ...(answer.code ? { code: answer.code } : {}), setCookie: res.headers['set-cookie']?.[0] });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('behind a trusted TLS-terminating proxy the console is https: its origin, LoginTo and a Secure cookie', async () => {
+  const proxied = await startTestServer({ config: { trustedProxies: ['127.0.0.1'] } });
+  try {
+    const ok = await proxiedSignIn(proxied, '127.0.0.1', 'https://console.example.com', 'https');
+    assert.equal(ok.status, 200, ok.code);
+    assert.match(ok.setCookie ?? '', /^opentrail-console=[^;]+; .*; Secure$/, 'Secure although the proxy spoke plain http');
+    const logins = (await proxied.app.context.eventLog.readAfter(0, 1000)).filter((e) => e.record.eventName === 'ConsoleLogin');
+    assert.equal(logins.at(-1)?.record.additionalEventData?.LoginTo, 'https://console.example.com/console/');
+
+    // The proxy says http: the page's origin is http, and the cookie is not Secure on a network host.
+    const plain = await proxiedSignIn(proxied, '127.0.0.1', 'http://console.example.com', 'http');
+    assert.equal(plain.status, 200, plain.code);
+    assert.doesNotMatch(plain.setCookie ?? '', /Secure/);
+
+    // From an address that is not a trusted proxy the header means nothing: https is another origin.
+    const untrusted = await proxiedSignIn(proxied, '127.0.0.2', 'https://console.example.com', 'https');
+    assert.equal(untrusted.status, 403);
+    assert.equal(untrusted.code, 'CrossOriginRequest');
+    assert.equal(untrusted.setCookie, undefined);
+    const direct = await proxiedSignIn(proxied, '127.0.0.2', 'http://console.example.com', 'https');
+    assert.equal(direct.status, 200, direct.code);
+    assert.doesNotMatch(direct.setCookie ?? '', /Secure/, 'no Secure flag on the word of an untrusted peer');
+  } finally {
+    await proxied.stop();
+  }
 });

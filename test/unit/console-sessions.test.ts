@@ -1,12 +1,16 @@
 /**
  * Console session pieces that the integration test cannot reach from loopback: the Secure flag
- * rule per host, cookie parsing, CSRF comparison, expiry on the injected clock, and how a
- * console AWS call's URL and headers become the RawRequest the service sees.
+ * rule per host, cookie parsing, CSRF comparison, expiry on the injected clock, what reaches
+ * `console_sessions` (hashes, never cookies; expired rows forgotten), and how a console AWS
+ * call's URL and headers become the RawRequest the service sees.
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../../src/lib/clock.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { SqliteEventLog } from '../../src/store/sqlite/event-log.js';
 import { ConsoleSessions, cookieValue, csrfMatches, isLoopbackHost, setCookie } from '../../src/console/sessions.js';
 import { consoleRawRequest, splitAwsPath } from '../../src/console/aws-call.js';
 
@@ -28,9 +32,11 @@ test('the console cookie is found among others, and only by its exact name', () 
   assert.equal(cookieValue(undefined), undefined);
 });
 
-test('sessions: live until expiresAt on the clock, then reported expired once and forgotten', () => {
+test('sessions: live until expiresAt on the clock, then reported expired once and forgotten', async () => {
   const clock = new ManualClock(1_000_000);
-  const sessions = new ConsoleSessions(clock);
+  const log = new SqliteEventLog(openDatabase(':memory:'), { ownsDatabase: true });
+  after(() => log.close());
+  const sessions = new ConsoleSessions(clock, log);
   const { cookie, session } = sessions.create('ASIAEXAMPLE', 1_060_000);
   assert.match(cookie, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(cookie, session.csrfToken);
@@ -46,6 +52,46 @@ test('sessions: live until expiresAt on the clock, then reported expired once an
   assert.equal(sessions.find(`opentrail-console=${cookie}`).state, 'expired');
   clock.set(1_000_000);
   assert.equal(sessions.find(`opentrail-console=${cookie}`).state, 'expired', 'forgotten, even if the clock went back');
+});
+
+test('console_sessions: rows hold the cookie hash only, load back live, and sign-out and expiry remove them', async () => {
+  const clock = new ManualClock(1_000_000);
+  const db = openDatabase(':memory:');
+  const log = new SqliteEventLog(db, { ownsDatabase: true });
+  after(() => log.close());
+  const sessions = new ConsoleSessions(clock, log);
+  const kept = sessions.create('ASIAKEPT', 1_060_000);
+  const ended = sessions.create('ASIAENDED', 1_060_000);
+  const short = sessions.create('ASIASHORT', 1_010_000);
+  const failed = sessions.create('ASIAFAILED', 1_060_000);
+  for (const s of [kept, ended, short]) await log.append([], s.staged.changes);
+  failed.staged.rollback();
+  assert.equal(sessions.find(`opentrail-console=${failed.cookie}`).state, 'expired', 'a rolled-back session is gone');
+
+  const rows = () => db.prepare('SELECT * FROM console_sessions ORDER BY access_key_id').all() as Array<Record<string, unknown>>;
+  const sha = (c: string) => createHash('sha256').update(c).digest('base64url');
+  assert.deepEqual(rows(), [
+    { token_hash: sha(ended.cookie), access_key_id: 'ASIAENDED', csrf_token: ended.session.csrfToken, expires_at: 1_060_000 },
+    { token_hash: sha(kept.cookie), access_key_id: 'ASIAKEPT', csrf_token: kept.session.csrfToken, expires_at: 1_060_000 },
+    { token_hash: sha(short.cookie), access_key_id: 'ASIASHORT', csrf_token: short.session.csrfToken, expires_at: 1_010_000 },
+  ]);
+  const everything = JSON.stringify(rows());
+  for (const s of [kept, ended, short]) assert.ok(!everything.includes(s.cookie), 'no cookie value is stored');
+
+  await sessions.delete(ended.cookie);
+  assert.deepEqual(rows().map((r) => r.access_key_id), ['ASIAKEPT', 'ASIASHORT'], 'sign-out deleted its row before resolving');
+
+  // A restart after the short session expired loads only the live one, CSRF token included.
+  clock.set(1_010_000);
+  const reloaded = ConsoleSessions.load(db, clock, log);
+  const found = reloaded.find(`opentrail-console=${kept.cookie}`);
+  assert.equal(found.state, 'live');
+  assert.ok(found.state === 'live' && csrfMatches(found.session, kept.session.csrfToken));
+  assert.equal(reloaded.find(`opentrail-console=${short.cookie}`).state, 'expired');
+  assert.equal(reloaded.find(`opentrail-console=${ended.cookie}`).state, 'expired');
+  // The next session's changes also forget the expired row.
+  await log.append([], reloaded.create('ASIANEXT', 1_070_000).staged.changes);
+  assert.deepEqual(rows().map((r) => r.access_key_id), ['ASIAKEPT', 'ASIANEXT']);
 });
 
 test('a console AWS call becomes the service request: path as sent, no credentials or framing headers', () => {

@@ -293,6 +293,21 @@ CREATE INDEX sts_sessions_by_expiry ON sts_sessions (expires_at);
  */
 const FAILED_V7 = `ALTER TABLE events ADD COLUMN failed INTEGER;`;
 
+/**
+ * Console sign-in sessions (src/console/sessions.ts), so a restart signs nobody out. Keyed by the
+ * cookie's SHA-256: the cookie itself is never stored. The expiry index serves the delete of
+ * expired rows that rides with each new session.
+ */
+const CONSOLE_SESSIONS_V8 = `
+CREATE TABLE console_sessions (
+  token_hash    TEXT PRIMARY KEY,
+  access_key_id TEXT NOT NULL,
+  csrf_token    TEXT NOT NULL,
+  expires_at    INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: EVENT_LOG_V1 },
   { version: 2, sql: IDENTITY_V2 },
@@ -301,6 +316,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: DIGESTS_V5 },
   { version: 6, sql: IAM_V6 },
   { version: 7, sql: FAILED_V7 },
+  { version: 8, sql: CONSOLE_SESSIONS_V8 },
 ];
 
 /** The database was written by a newer OpenTrail; opening it could corrupt or misread it. */

@@ -83,12 +83,19 @@ export function lookupQuery(f: Filters, now: number): LookupQuery {
   return q;
 }
 
+const NO_FILTERS: Filters = { attr: 'EventName', value: '', range: '', start: '', end: '' };
+
+/** The form keeps its own state after applying (the page does not rebuild it for its own filters). */
 export function EventFilters({ initial, onApply }: { initial: Filters; onApply(f: Filters): void }) {
   const [f, setF] = useState(initial);
   const set = (patch: Partial<Filters>) => setF({ ...f, ...patch });
   const submit = (e: Event) => {
     e.preventDefault();
     onApply(f);
+  };
+  const clear = () => {
+    setF(NO_FILTERS);
+    onApply(NO_FILTERS);
   };
   return (
     <form class="toolbar filters" onSubmit={submit} aria-label="Filter events">
@@ -145,7 +152,7 @@ export function EventFilters({ initial, onApply }: { initial: Filters; onApply(f
         <button type="submit" class="btn primary">
           Apply
         </button>
-        <button type="button" class="btn" onClick={() => onApply({ attr: 'EventName', value: '', range: '', start: '', end: '' })}>
+        <button type="button" class="btn" onClick={clear}>
           Clear
         </button>
       </div>

@@ -2,10 +2,12 @@
  * Event history (`#/events?…`): LookupEvents 50 at a time, newest first, with the filters in the
  * address, a column chooser, "Load more" over NextToken, and downloads of what is loaded as CSV
  * (the visible columns) or JSON (the records). Only one page is fetched before the first render,
- * so the page is as fast with a million events as with ten.
+ * so the page is as fast with a million events as with ten. Applying filters keeps keyboard focus
+ * where it was (the form is not rebuilt for its own filters) and the count line announces the
+ * result.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { href, type PageProps } from '../router.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { href, parseRoute, type PageProps } from '../router.js';
 import { useRegion } from '../components/region.js';
 import { lookupEvents, type EventRow, type LookupQuery } from '../components/lookup.js';
 import { describeFilters, EventFilters, filtersFrom, filtersQuery, lookupQuery, type Filters } from '../components/event-filters.js';
@@ -32,6 +34,12 @@ export function EventsPage({ route, navigate }: PageProps) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [visible, setVisible] = useState(loadVisibleColumns);
+  // The filter form is rebuilt (new key) for filters that come from elsewhere (a link, Back), not
+  // for the ones it applied itself: rebuilding would drop keyboard focus to <body>.
+  const form = useRef<{ key: number; query: string; applied?: string }>({ key: 0, query: queryKey });
+  if (form.current.query !== queryKey) {
+    form.current = { key: form.current.key + (form.current.applied === queryKey ? 0 : 1), query: queryKey };
+  }
 
   useEffect(() => {
     let live = true;
@@ -63,7 +71,11 @@ export function EventsPage({ route, navigate }: PageProps) {
     );
   };
 
-  const apply = (f: Filters) => navigate(href(['events'], filtersQuery(f)));
+  const apply = (f: Filters) => {
+    const to = href(['events'], filtersQuery(f));
+    form.current.applied = parseRoute(to).query.toString();
+    navigate(to);
+  };
   const columns = COLUMNS.filter((c) => visible.includes(c.id));
   const rows = loaded?.rows ?? [];
   const matched = describeFilters(filters);
@@ -96,7 +108,7 @@ export function EventsPage({ route, navigate }: PageProps) {
         </div>
       </div>
       <p class="muted">Management events of the last 90 days in {region}, newest first.</p>
-      <EventFilters key={queryKey} initial={filters} onApply={apply} />
+      <EventFilters key={form.current.key} initial={filters} onApply={apply} />
       <ErrorAlert error={error} />
       <p class="muted count" aria-live="polite">
         {count ?? (error ? '' : 'Loading events…')}
