@@ -2,8 +2,8 @@
  * The console's trails and bucket pages in a real Chromium against a real server on a manual
  * clock: the create wizard (new bucket with CloudTrail's policy, then logging), a user denied
  * cloudtrail:CreateTrail seeing AWS's message, edit with advanced selectors, stop/start, delete
- * with typed confirmation, and browsing a delivered log file down the AWSLogs folders to its
- * records. Each page is saved as a screenshot under test-artifacts/console/.
+ * with typed confirmation, browsing a delivered log file down the AWSLogs folders to its
+ * records, and a trail made with a KMS key and basic data event selectors (one bucket, all Lambda). Each page is saved as a screenshot under test-artifacts/console/.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -297,4 +297,52 @@ test('delete asks for the trail name typed out before deleting', async () => {
     trailList.map((t) => t.Name),
     ['digested'],
   );
+});
+
+test('the wizard creates a trail with a KMS key id and basic data events for one bucket and all Lambda functions', async () => {
+  const name = 'console-basic-data';
+  const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  await open('#/trails/new', 'Create trail');
+  await page.getByLabel('Trail name').fill(name);
+  await page.getByLabel('New bucket name').fill('console-basic-data-logs');
+  await page.getByLabel('AWS KMS key (optional)').fill(keyId);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('radio', { name: 'Read', exact: true }).check();
+  await page.getByRole('radio', { name: 'Specific S3 buckets' }).check();
+  await page.getByLabel('S3 bucket names').fill(BUCKET);
+  await page.getByLabel('Log data events for all Lambda functions').check();
+  await browser.screenshot(page, 'trail-wizard-basic-data');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create trail' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+
+  const ct = server.cloudtrail();
+  const { Trail: trail } = await ct.send(new GetTrailCommand({ Name: name }));
+  // A bare key id comes back as the key's ARN in the trail's home region and account.
+  const keyArn = `arn:aws:kms:${trail?.HomeRegion}:${server.accountId}:key/${keyId}`;
+  assert.equal(trail?.KmsKeyId, keyArn);
+  // ReadWriteType covers a selector's management and data events alike, so read-only management
+  // events with read and write data events take two selectors, as the AWS console writes them.
+  const expected = [
+    { ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+    {
+      ReadWriteType: 'All',
+      IncludeManagementEvents: false,
+      DataResources: [
+        { Type: 'AWS::S3::Object', Values: [`arn:aws:s3:::${BUCKET}/`] },
+        { Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] },
+      ],
+      ExcludeManagementEventSources: [],
+    },
+  ];
+  const selectors = await ct.send(new GetEventSelectorsCommand({ TrailName: name }));
+  assert.deepEqual(selectors.EventSelectors, expected);
+  assert.equal(selectors.AdvancedEventSelectors, undefined);
+
+  const kmsRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'AWS KMS key' }) });
+  assert.equal(await kmsRow.getByRole('cell').innerText(), keyArn);
+  await page.getByRole('heading', { name: 'Event selectors', exact: true }).waitFor();
+  const shown = page.getByRole('region', { name: 'Event selectors' }).locator('pre');
+  assert.deepEqual(JSON.parse(await shown.innerText()), expected);
+  await browser.screenshot(page, 'trail-detail-basic-data');
 });
