@@ -93,21 +93,15 @@ export class AwsPipeline {
   }
 
   /**
-   * True when the request's service reads its body as a stream (S3 uploads): the edge then hands
-   * over the unread body instead of buffering it under the JSON body-size limit.
+   * How the edge reads this request's body, decided once from its service: `stream` when the
+   * service reads it as a stream (S3 uploads: the edge hands over the unread body), else the
+   * largest body read whole — the API limit for OpenTrail's own services, the (larger) upstream
+   * limit for calls the gateway forwards (a Lambda function's zip travels inside its JSON request).
    */
-  streamsBody(raw: RawRequest): boolean {
-    return S3_STYLE_SERVICES.has(this.serviceFor(raw).signingName);
-  }
-
-  /**
-   * The largest body the edge reads whole for this request: the API limit for OpenTrail's own
-   * services, the (larger) upstream limit for calls the gateway forwards (a Lambda function's
-   * zip travels inside its JSON request).
-   */
-  bodyLimit(raw: RawRequest): number {
-    const config = this.ctx.config;
-    return this.bySigningName.has(this.serviceFor(raw).signingName) ? config.maxBodyBytes : config.upstreamMaxBodyBytes;
+  bodyLimit(raw: RawRequest): number | 'stream' {
+    const name = this.serviceFor(raw).signingName;
+    if (S3_STYLE_SERVICES.has(name)) return 'stream';
+    return this.bySigningName.has(name) ? this.ctx.config.maxBodyBytes : this.ctx.config.upstreamMaxBodyBytes;
   }
 
   /** The service the credential scope names, or the one that claims an unsigned request. */

@@ -121,7 +121,8 @@ export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions, consoleRout
       return;
     }
     const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headersDistinct, body: new Uint8Array() };
-    if (pipeline.streamsBody(raw)) {
+    const limit = pipeline.bodyLimit(raw);
+    if (limit === 'stream') {
       // The socket may fail while the service reads it; the service sees that as a failed read.
       req.on('error', () => undefined);
       pipeline
@@ -133,7 +134,6 @@ export function createEdge(pipeline: AwsPipeline, opts: EdgeOptions, consoleRout
         .catch(() => res.destroy());
       return;
     }
-    const limit = pipeline.bodyLimit(raw);
     readBody(req, limit).then(
       async (body) => send(res, await pipeline.handle({ ...raw, body }, connectionInfo(req, opts)), opts.clock.now()),
       (err: unknown) => {
