@@ -14,7 +14,6 @@ const TOP = 10;
 export const MAX_HOURS = 168;
 export const DEFAULT_HOURS = 24;
 
-
 /** `hours` from the query string: an integer 1..MAX_HOURS, DEFAULT_HOURS when absent. */
 export function parseHours(value: string | null): number | undefined {
   if (value === null) return DEFAULT_HOURS;

@@ -100,6 +100,15 @@ async function history(region: string, attribute?: { AttributeKey: 'EventName' |
   return (out.Events ?? []).map((e: Event) => JSON.parse(e.CloudTrailEvent ?? '{}') as CloudTrailRecord);
 }
 
+/** alice's userIdentity in a ConsoleLogin record: no access key (a password is not one). */
+const aliceSignInIdentity = () => ({
+  type: 'IAMUser',
+  principalId: alice.userId,
+  arn: `arn:aws:iam::${s.accountId}:user/alice`,
+  accountId: s.accountId,
+  accessKeyId: '',
+  userName: 'alice',
+});
 const rootKeys = (): Record<string, string> => ({ accessKeyId: s.credentials.accessKeyId, secretAccessKey: s.credentials.secretAccessKey });
 
 // --- the app itself -----------------------------------------------------------------------
@@ -194,14 +203,7 @@ test('an IAM user with a login profile signs in with account, user name and pass
   // Recorded as AWS records a console sign-in.
   const [login] = await history('us-east-1', { AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' });
   assert.ok(login);
-  assert.deepEqual(login.userIdentity, {
-    type: 'IAMUser',
-    principalId: alice.userId,
-    arn: `arn:aws:iam::${s.accountId}:user/alice`,
-    accountId: s.accountId,
-    accessKeyId: '',
-    userName: 'alice',
-  });
+  assert.deepEqual(login.userIdentity, aliceSignInIdentity());
   assert.equal(login.eventSource, 'signin.amazonaws.com');
   assert.equal(login.eventName, 'ConsoleLogin');
   assert.equal(login.eventType, 'AwsConsoleSignIn');
@@ -291,14 +293,7 @@ test('failed sign-ins: 401 that names no part, recorded as Failure in the accoun
     assert.ok(!('requestID' in r));
     assert.equal(r.userAgent, UA);
   }
-  assert.deepEqual(wrongPassword!.userIdentity, {
-    type: 'IAMUser',
-    principalId: alice.userId,
-    arn: `arn:aws:iam::${s.accountId}:user/alice`,
-    accountId: s.accountId,
-    accessKeyId: '',
-    userName: 'alice',
-  });
+  assert.deepEqual(wrongPassword!.userIdentity, aliceSignInIdentity());
   assert.deepEqual(hidden!.userIdentity, { type: 'IAMUser', accountId: s.accountId, accessKeyId: '', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
   assert.equal(rootFailure!.userIdentity.type, 'Root');
   const text = JSON.stringify(logins);
